@@ -1,0 +1,49 @@
+/**
+ * Committing one record file and nothing else. The user's other staged and unstaged changes
+ * stay where they were; a held `index.lock` is waited for, within a bound, and never removed.
+ */
+import { GitError } from './git';
+import type { Git } from './git';
+
+/** How long to wait, in total, for another git process's `index.lock` to go away. */
+const LOCK_WAIT_MS = Number(process.env.GIT_INCIDENTS_LOCK_WAIT_MS ?? 8000);
+
+/** Fails early, before any file is written, when git cannot make a commit. */
+export async function checkIdentity(git: Git): Promise<void> {
+  await git.run(['var', 'GIT_AUTHOR_IDENT'], { read: true });
+  await git.run(['var', 'GIT_COMMITTER_IDENT'], { read: true });
+}
+
+/** The file's uncommitted state as `git status` reports it, or '' when clean. */
+export async function uncommittedState(git: Git, file: string): Promise<string> {
+  const result = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=all',
+    '--', file], { read: true });
+  return result.stdout.replace(/\0/g, '\n').trim();
+}
+
+/**
+ * Commits exactly `file` with `message`; `isNew` adds it first. Returns the new commit id.
+ * `--only` with a pathspec commits that path's working-tree content alone, so whatever the
+ * user staged for other files is neither committed nor unstaged.
+ */
+export async function commitFile(git: Git, file: string, message: string,
+  isNew: boolean): Promise<string> {
+  if (isNew) await withLockRetry(() => git.run(['add', '--', file]));
+  await withLockRetry(() => git.run(['commit', '--only', '--no-edit', '--allow-empty-message',
+    '-F', '-', '--', file], { input: message }));
+  const head = await git.run(['rev-parse', 'HEAD'], { read: true });
+  return head.stdout.trim();
+}
+
+async function withLockRetry<T>(action: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      return await action();
+    } catch (error) {
+      const locked = error instanceof GitError && error.reason === 'index-locked';
+      if (!locked || Date.now() - started + delay > LOCK_WAIT_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Which commit a report describes, and the instant open records are judged at: HEAD and its
+ * commit time by default, a revision the user names, or the last commit before a date.
+ */
+import type { IncidentRepository } from './repository';
+import { parseTimestamp } from './time';
+
+/** The commit a report is computed at, or none in a repository without commits. */
+export interface ReportPoint {
+  commit?: string;
+  /** The instant open records are judged at. */
+  now: number;
+  shallow: boolean;
+}
+
+/** Resolves `--as-of` (a date, a time or a revision) and `--now`. */
+export async function resolvePoint(repo: IncidentRepository, asOf: string | undefined,
+  useClock: boolean): Promise<ReportPoint> {
+  const shallow = (await repo.git.run(['rev-parse', '--is-shallow-repository'],
+    { read: true })).stdout.trim() === 'true';
+  if (asOf && asOf.startsWith('-')) {
+    throw new Error(`--as-of ${asOf}: a date (2026-03-31) or a revision (v1.2, a commit id)`);
+  }
+
+  const instant = asOf ? asOfInstant(asOf, repo.policy.timezone) : undefined;
+  if (instant !== undefined) {
+    const found = await repo.git.run(['rev-list', '-1', '--first-parent',
+      `--before=${Math.floor(instant / 1000)}`, 'HEAD'], { read: true, okCodes: [128] });
+    const commit = found.stdout.trim() || undefined;
+    return { commit, now: instant, shallow };
+  }
+
+  const rev = asOf ?? 'HEAD';
+  const found = await repo.git.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`],
+    { read: true, okCodes: [1, 128] });
+  const commit = found.stdout.trim();
+  if (!commit) {
+    if (asOf) throw new Error(`--as-of ${asOf}: git knows no such revision or date`);
+    return { now: useClock ? Date.now() : 0, shallow };
+  }
+  const time = await repo.git.run(['show', '-s', '--format=%ct', commit], { read: true });
+  const committed = Number(time.stdout.trim()) * 1000;
+  return { commit, now: useClock ? Date.now() : committed, shallow };
+}
+
+/** A date means the end of that day in the repository's zone; a time means itself. */
+function asOfInstant(text: string, zone: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const parsed = parseTimestamp(text, zone);
+  if (!parsed.ok) throw new Error(`--as-of ${text}: ${parsed.reason}`);
+  if (!parsed.dateOnly) return parsed.at;
+  const [y, m, d] = text.split('-').map(Number);
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  const end = parseTimestamp(next, zone);
+  return end.ok ? end.at : parsed.at;
+}

@@ -1,0 +1,109 @@
+/**
+ * Lifecycle steps as commits: find the record, check that nothing of the user's would be
+ * swept in or lost, plan the step, write the file, commit that file alone. When the commit
+ * fails the file is put back as it was, so the working tree never holds a half-done step.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkIdentity, commitFile, uncommittedState } from './commit';
+import { applyChanges } from './frontMatter';
+import { planStep, type Step, type StepPlan, TransitionError } from './lifecycle';
+import { ProblemError } from './problem';
+import { readRecord } from './record';
+import { lockRecord } from './recordLock';
+import type { IncidentRepository } from './repository';
+import { formatTimestamp } from './time';
+
+/** When a step happened; `backdated` is true when the user gave the time explicitly. */
+export interface StepTime {
+  at: number;
+  backdated: boolean;
+}
+
+/** The outcome of a step: the commit made and the plan it carried out. */
+export interface StepResult {
+  id: string;
+  file: string;
+  commit: string;
+  plan: StepPlan;
+}
+
+/** Runs one lifecycle step on the record `idOrPath` and commits it. */
+export async function runStep(repo: IncidentRepository, idOrPath: string, step: Step,
+  time: StepTime): Promise<StepResult> {
+  const { incident } = await repo.find(idOrPath);
+  await checkIdentity(repo.git);
+  await refuseUncommitted(repo, incident.file);
+
+  const gitDir = await repo.gitDir();
+  const release = await lockRecord(gitDir, incident.id);
+  try {
+    const path = join(repo.root, incident.file);
+    const before = await readFile(path, 'utf8');
+    const current = readRecord(incident.file, before, repo.readOptions).incident ?? incident;
+    const plan = planStep(current, step, time.at, { reviewRequired:
+      repo.policy.closure.reviewRequired, timezone: repo.policy.timezone });
+    const after = applyChanges(before, plan.changes, incident.file);
+    checkStillValid(repo, incident.file, after);
+
+    const message = commitMessage(incident.id, plan, time);
+    const commit = await writeAndCommit(repo, incident.file, before, after, message, false);
+    repo.logger.info(`${plan.subject} (${commit.slice(0, 10)})`);
+    return { id: incident.id, file: incident.file, commit, plan };
+  } finally {
+    await release();
+  }
+}
+
+/** Writes `after`, commits it, and restores `before` if the commit does not happen. */
+export async function writeAndCommit(repo: IncidentRepository, file: string,
+  before: string | undefined, after: string, message: string, isNew: boolean): Promise<string> {
+  const path = join(repo.root, file);
+  await writeFile(path, after, 'utf8');
+  try {
+    return await commitFile(repo.git, file, message, isNew);
+  } catch (error) {
+    await restore(repo, path, file, before, error as Error);
+    throw error;
+  }
+}
+
+async function restore(repo: IncidentRepository, path: string, file: string,
+  before: string | undefined, cause: Error): Promise<void> {
+  try {
+    if (before !== undefined) await writeFile(path, before, 'utf8');
+    else await repo.git.run(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', file])
+      .catch(() => undefined);
+    repo.logger.warn(`${file}: not committed (${cause.message}); the file was put back`);
+  } catch {
+    repo.logger.error(`${file}: changed but not committed, and could not be put back: `
+      + 'review it with `git diff` and commit or restore it');
+  }
+}
+
+/** The record must be committed as it is, or this step would carry the user's edits along. */
+async function refuseUncommitted(repo: IncidentRepository, file: string): Promise<void> {
+  const state = await uncommittedState(repo.git, file);
+  if (!state) return;
+  throw new TransitionError(`${file} has uncommitted changes (${state.slice(0, 2).trim()}); `
+    + 'commit or stash them first (`git diff -- <file>` shows them). If an earlier '
+    + 'git-incidents command was interrupted, review the change and commit or restore it');
+}
+
+function checkStillValid(repo: IncidentRepository, file: string, content: string): void {
+  const result = readRecord(file, content, repo.readOptions);
+  const errors = result.problems.filter((p) => p.severity === 'error');
+  if (result.incident && errors.length === 0) return;
+  throw new ProblemError(`${file}: the change would leave an invalid record; nothing written`,
+    errors);
+}
+
+/** The commit message: the transition as subject, details, and machine-readable trailers. */
+export function commitMessage(id: string, plan: StepPlan, time: StepTime): string {
+  const lines = [plan.subject, ''];
+  lines.push(...plan.details.map((line) => line.replace(/\r?\n/g, ' ')));
+  if (time.backdated) lines.push(`Back-dated: ${formatTimestamp(time.at)} (given with --at)`);
+  if (plan.details.length > 0 || time.backdated) lines.push('');
+  lines.push(`Incident-Id: ${id}`, `Incident-Transition: ${plan.from} -> ${plan.to}`);
+  return `${lines.join('\n')}\n`;
+}

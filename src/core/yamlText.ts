@@ -1,0 +1,138 @@
+/**
+ * The one module that touches the `yaml` library. It parses front matter and settings as
+ * YAML 1.2 with the core schema, so timestamps stay text and the product decides how to
+ * read them; it refuses aliases and duplicate keys; and it reports where each top-level
+ * entry sits in the text, so writers can change one value without re-printing the rest.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, visit } from 'yaml';
+
+/** A YAML syntax or policy error, positioned in the text that was parsed. */
+export interface YamlIssue {
+  message: string;
+  /** 1-based line within the parsed text. */
+  line: number;
+  column: number;
+  code: string;
+}
+
+/** Where one top-level `key: value` entry sits, as offsets into the parsed text. */
+export interface TopLevelEntry {
+  key: string;
+  /** 1-based line of the key. */
+  line: number;
+  keyStart: number;
+  valueStart: number;
+  /** End of the value itself, before any trailing comment. */
+  valueEnd: number;
+  /** The value is a single-line scalar that can be replaced in place. */
+  inlineScalar: boolean;
+  /** The value is a block sequence (`- item` lines). */
+  blockSequence: boolean;
+  /** The value is a flow sequence (`[a, b]`). */
+  flowSequence: boolean;
+  /** End of the entry's value node, including a trailing comment. */
+  nodeEnd: number;
+}
+
+export interface ParsedYaml {
+  /** The plain value, or undefined when the text has errors. */
+  data: unknown;
+  entries: Map<string, TopLevelEntry>;
+  issues: YamlIssue[];
+}
+
+/** Front matter larger than this is refused before parsing: no record needs it. */
+export const MAX_YAML_BYTES = 256 * 1024;
+
+/** Parses YAML text into plain data, with entry positions, refusing aliases and duplicates. */
+export function parseYaml(text: string): ParsedYaml {
+  const entries = new Map<string, TopLevelEntry>();
+  if (text.length > MAX_YAML_BYTES) {
+    const message = `front matter is larger than ${MAX_YAML_BYTES / 1024} KiB`;
+    return { data: undefined, entries, issues: [{ message, line: 1, column: 1, code: 'TOO_LARGE' }] };
+  }
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    uniqueKeys: true,
+    lineCounter: lines,
+    prettyErrors: false,
+    keepSourceTokens: false,
+  });
+  const issues: YamlIssue[] = doc.errors.map((error) => {
+    const pos = lines.linePos(error.pos[0]);
+    return { message: describeError(error.code, error.message, text, error.pos[0]),
+      line: pos.line, column: pos.col, code: error.code };
+  });
+
+  // Aliases are refused outright: a few bytes of anchors can stand for 10^8 nodes.
+  visit(doc, {
+    Alias(_key, node) {
+      const pos = lines.linePos(node.range?.[0] ?? 0);
+      issues.push({ message: `aliases are not allowed in front matter (*${node.source})`,
+        line: pos.line, column: pos.col, code: 'ALIAS' });
+      return visit.BREAK;
+    },
+  });
+  if (isMap(doc.contents)) collectEntries(doc.contents.items, lines, entries);
+  if (issues.length > 0) return { data: undefined, entries, issues };
+
+  return { data: doc.toJS({ maxAliasCount: 0 }), entries, issues };
+}
+
+function collectEntries(
+  items: { key: unknown; value: unknown }[],
+  lines: LineCounter,
+  entries: Map<string, TopLevelEntry>,
+): void {
+  for (const pair of items) {
+    if (!isScalar(pair.key) || !pair.key.range) continue;
+    const key = String(pair.key.value);
+    if (entries.has(key)) continue;
+    const keyStart = pair.key.range[0];
+    const value = pair.value;
+    const range = (isScalar(value) || isSeq(value) || isMap(value) || isAlias(value))
+      ? value.range : undefined;
+    const scalarType = isScalar(value) ? value.type : undefined;
+    entries.set(key, {
+      key,
+      line: lines.linePos(keyStart).line,
+      keyStart,
+      valueStart: range ? range[0] : pair.key.range[2],
+      valueEnd: range ? range[1] : pair.key.range[2],
+      nodeEnd: range ? range[2] : pair.key.range[2],
+      inlineScalar: scalarType !== undefined && scalarType !== 'BLOCK_LITERAL'
+        && scalarType !== 'BLOCK_FOLDED',
+      blockSequence: isSeq(value) && !value.flow,
+      flowSequence: isSeq(value) && value.flow === true,
+    });
+  }
+}
+
+function describeError(code: string, message: string, text: string, pos: number): string {
+  if (code !== 'DUPLICATE_KEY') return message.split('\n')[0];
+  const key = text.slice(pos).match(/^[^:\n]*/)?.[0].trim() ?? '';
+  return `duplicate key \`${key}\``;
+}
+
+/** Renders a scalar the way a person would write it: plain when YAML reads it back the same. */
+export function renderScalar(value: string | number | boolean | null): string {
+  return stringify(value, { version: '1.2', schema: 'core', lineWidth: 0 }).trimEnd();
+}
+
+/**
+ * Renders a list of flat mappings as block-sequence lines at the given indent, e.g.
+ * `  - at: …` / `    kind: …`, one key per line in the mapping's own order.
+ */
+export function renderMappingItems(items: Record<string, string>[], indent: string): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    Object.entries(item).forEach(([key, value], index) => {
+      const lead = index === 0 ? `${indent}- ` : `${indent}  `;
+      out.push(`${lead}${key}: ${renderScalar(value)}`);
+    });
+  }
+  return out;
+}
