@@ -16,8 +16,10 @@ export async function checkIdentity(git: Git): Promise<void> {
 
 /** The file's uncommitted state as `git status` reports it, or '' when clean. */
 export async function uncommittedState(git: Git, file: string): Promise<string> {
-  const result = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=all',
-    '--', file], { read: true });
+  const result = await git.run(
+    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', file],
+    { read: true },
+  );
   return result.stdout.replace(/\0/g, '\n').trim();
 }
 
@@ -26,11 +28,22 @@ export async function uncommittedState(git: Git, file: string): Promise<string> 
  * `--only` with a pathspec commits that path's working-tree content alone, so whatever the
  * user staged for other files is neither committed nor unstaged.
  */
-export async function commitFile(git: Git, file: string, message: string,
-  isNew: boolean): Promise<string> {
+export async function commitFile(
+  git: Git,
+  file: string,
+  message: string,
+  isNew: boolean,
+  authorDate?: number,
+): Promise<string> {
+  // A back-dated step is authored at the time it happened; the committer date says when.
+  const env =
+    authorDate === undefined
+      ? undefined
+      : { GIT_AUTHOR_DATE: `@${Math.floor(authorDate / 1000)} +0000` };
   if (isNew) await withLockRetry(() => git.run(['add', '--', file]));
-  await withLockRetry(() => git.run(['commit', '--only', '--no-edit', '--allow-empty-message',
-    '-F', '-', '--', file], { input: message }));
+  await withLockRetry(() =>
+    git.run(['commit', '--only', '--no-edit', '-F', '-', '--', file], { input: message, env }),
+  );
   const head = await git.run(['rev-parse', 'HEAD'], { read: true });
   return head.stdout.trim();
 }

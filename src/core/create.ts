@@ -27,19 +27,37 @@ export interface NewRecord {
 }
 
 /** The sections a record's body starts with. */
-export const BODY_TEMPLATE = ['## Summary', '', '## Impact', '', '## Timeline', '',
-  '## Investigation', '', '## Resolution', '', '## Root cause', '', '## Lessons learned', '',
-  '## Follow-up actions', ''];
+export const BODY_TEMPLATE = [
+  '## Summary',
+  '',
+  '## Impact',
+  '',
+  '## Timeline',
+  '',
+  '## Investigation',
+  '',
+  '## Resolution',
+  '',
+  '## Root cause',
+  '',
+  '## Lessons learned',
+  '',
+  '## Follow-up actions',
+  '',
+];
 
 /** Logs a new record and commits it; returns its id, file and commit. */
-export async function createRecord(repo: IncidentRepository, input: NewRecord,
-  time: StepTime) {
+export async function createRecord(repo: IncidentRepository, input: NewRecord, time: StepTime) {
   if (!input.title.trim()) throw new Error('a new record needs a title (--title)');
   await checkIdentity(repo.git);
   const set = await repo.loadWorkingTree();
   const ids = new Set(set.incidents.map((i) => i.id));
-  const prefix = input.type === 'problem' ? 'PRB'
-    : input.type === 'service-request' ? 'REQ' : repo.policy.idPrefix;
+  const prefix =
+    input.type === 'problem'
+      ? 'PRB'
+      : input.type === 'service-request'
+        ? 'REQ'
+        : repo.policy.idPrefix;
   const id = newId(prefix, time.at, (candidate) => ids.has(candidate));
   const file = recordPath(repo, id, time.at);
 
@@ -52,10 +70,19 @@ export async function createRecord(repo: IncidentRepository, input: NewRecord,
   const status = input.priority ? 'triaged' : 'logged';
   const trailer = `Incident-Id: ${id}\nIncident-Transition: none -> ${status}\n`;
   const backdated = time.backdated ? `Back-dated: ${formatTimestamp(time.at)}\n\n` : '';
-  const message = `${id}: logged${input.priority ? ` as ${input.priority}` : ''}\n\n`
-    + `Title: ${input.title.replace(/\r?\n/g, ' ')}\n${backdated}\n${trailer}`;
-  const commit = await writeAndCommit(repo, file, undefined, content, message, true);
-  repo.logger.info(`${id}: logged in ${file} (${commit.slice(0, 10)})`);
+  const message =
+    `${id}: logged${input.priority ? ` as ${input.priority}` : ''}\n\n` +
+    `Title: ${input.title.replace(/\r?\n/g, ' ')}\n${backdated}\n${trailer}`;
+  const commit = await writeAndCommit(
+    repo,
+    file,
+    undefined,
+    content,
+    message,
+    true,
+    time.backdated ? time.at : undefined,
+  );
+  repo.logger.debug(`${id}: logged in ${file} (${commit.slice(0, 10)})`);
   return { id, file, commit };
 }
 
@@ -81,11 +108,15 @@ export function renderRecord(id: string, input: NewRecord, at: number): string {
     ['started_at', input.startedAt === undefined ? undefined : formatTimestamp(input.startedAt)],
     ['detected_at', formatTimestamp(at)],
   ];
-  const lines = fields.filter(([, v]) => v !== undefined && v !== '')
+  const lines = fields
+    .filter(([, v]) => v !== undefined && v !== '')
     .map(([key, value]) => `${key}: ${renderScalar(value as string)}`);
   return ['---', ...lines, '---', '', ...BODY_TEMPLATE].join('\n');
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

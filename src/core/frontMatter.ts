@@ -27,9 +27,13 @@ export function conflictMarkers(content: string, file: string): Problem[] {
   const problems: Problem[] = [];
   content.split('\n').forEach((line, index) => {
     if (!CONFLICT_MARKER.test(line)) return;
-    problems.push({ severity: 'error', file, line: index + 1,
+    problems.push({
+      severity: 'error',
+      file,
+      line: index + 1,
       message: `merge-conflict marker \`${line.trimEnd().slice(0, 20)}\``,
-      expected: 'a file without conflict markers: resolve the merge, keep one side, commit' });
+      expected: 'a file without conflict markers: resolve the merge, keep one side, commit',
+    });
   });
   return problems;
 }
@@ -59,15 +63,20 @@ export function splitFrontMatter(
   }
   const yamlEnd = close.index;
   const body = text.slice(close.index + close[0].length);
-  return { ok: true, split: { bom, eol, text, yamlStart, yamlEnd,
-    yaml: text.slice(yamlStart, yamlEnd), body } };
+  return {
+    ok: true,
+    split: { bom, eol, text, yamlStart, yamlEnd, yaml: text.slice(yamlStart, yamlEnd), body },
+  };
 }
 
 /** Parses the front matter of a split file; YAML issue lines are turned into file lines. */
 export function parseFrontMatter(split: FrontMatterSplit, file: string) {
   const parsed = parseYaml(split.yaml);
   const problems: Problem[] = parsed.issues.map((issue) => ({
-    severity: 'error' as const, file, line: issue.line + 1, column: issue.column,
+    severity: 'error' as const,
+    file,
+    line: issue.line + 1,
+    column: issue.column,
     message: issue.message,
     expected: 'valid YAML 1.2 front matter, one `key: value` per line',
   }));

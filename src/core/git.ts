@@ -30,19 +30,34 @@ export class GitError extends Error {
 
 // Ordered: the first pattern that matches stderr names the failure.
 const FAILURES: [RegExp, GitFailure, string][] = [
-  [/index\.lock': File exists/, 'index-locked',
-    'another git process may be running (its `.git/index.lock` exists); wait for it to finish, '
-      + 'or remove the lock only if no git process is running'],
-  [/Author identity unknown|unable to auto-detect email|empty ident name/i, 'no-identity',
-    'git has no identity: run `git config user.name "Your Name"` and '
-      + '`git config user.email you@example.com`'],
-  [/detected dubious ownership/, 'dubious-ownership',
-    'git refuses this repository (dubious ownership): run '
-      + '`git config --global --add safe.directory <repo>`'],
-  [/not a git repository/i, 'not-a-repository',
-    'not inside a git repository: run it in a repository or pass --repo <dir>'],
-  [/unknown revision|bad revision|ambiguous argument|Not a valid object name/i, 'bad-revision',
-    'git does not know that revision'],
+  [
+    /index\.lock': File exists/,
+    'index-locked',
+    'another git process may be running (its `.git/index.lock` exists); wait for it to finish, ' +
+      'or remove the lock only if no git process is running',
+  ],
+  [
+    /Author identity unknown|unable to auto-detect email|empty ident name/i,
+    'no-identity',
+    'git has no identity: run `git config user.name "Your Name"` and ' +
+      '`git config user.email you@example.com`',
+  ],
+  [
+    /detected dubious ownership/,
+    'dubious-ownership',
+    'git refuses this repository (dubious ownership): run ' +
+      '`git config --global --add safe.directory <repo>`',
+  ],
+  [
+    /not a git repository/i,
+    'not-a-repository',
+    'not inside a git repository: run it in a repository or pass --repo <dir>',
+  ],
+  [
+    /unknown revision|bad revision|ambiguous argument|Not a valid object name/i,
+    'bad-revision',
+    'git does not know that revision',
+  ],
 ];
 
 /** Options of one git call. */
@@ -86,7 +101,11 @@ export class Git {
   /** Spawns a long-running git process (for streaming `log` and `cat-file --batch`). */
   spawn(args: string[]) {
     this.logger.debug(`git ${args.join(' ')} (streaming)`);
-    return spawn('git', args, { cwd: this.cwd, env: gitEnv(true), stdio: ['pipe', 'pipe', 'pipe'] });
+    return spawn('git', args, {
+      cwd: this.cwd,
+      env: gitEnv(true),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   }
 }
 
@@ -95,8 +114,7 @@ function toGitError(args: string[], result: RunResult): GitError {
     if (pattern.test(result.stderr)) return new GitError(reason, advice, result.stderr);
   }
   const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
-  return new GitError('failed', `git ${args[0]} failed (${result.code}): ${detail}`,
-    result.stderr);
+  return new GitError('failed', `git ${args[0]} failed (${result.code}): ${detail}`, result.stderr);
 }
 
 /** The environment for git: no prompts, stable messages, no optional locks on reads. */
@@ -135,8 +153,11 @@ function spawnGit(cwd: string, args: string[], options: RunOptions): Promise<Run
         reject(new GitError('timeout', `git ${args[0]} did not finish in time`));
         return;
       }
-      resolve({ stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 });
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code: code ?? 1,
+      });
     });
     if (options.input !== undefined) child.stdin?.end(options.input);
   });

@@ -54,21 +54,39 @@ const ZERO = /^0+$/;
 const FORMAT = '--format=%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%s';
 
 /** Walks `range` (e.g. `HEAD`, or `old..HEAD`), reading every record version in `dir`. */
-export async function walkHistory(git: Git, range: string, dir: string,
-  keepText: Set<string>): Promise<HistoryWalk> {
+export async function walkHistory(
+  git: Git,
+  range: string,
+  dir: string,
+  keepText: Set<string>,
+): Promise<HistoryWalk> {
   const reader = new BlobReader(git);
   const versions = new Map<string, Promise<string | undefined>>();
   const changes: Change[] = [];
   let commits = 0;
 
-  const log = git.spawn(['log', '--raw', '-z', '--no-renames', '--no-abbrev', '--no-color',
-    '--no-ext-diff', FORMAT, range, '--', `${dir}/`]);
+  const log = git.spawn([
+    'log',
+    '--raw',
+    '-z',
+    '--no-renames',
+    '--no-abbrev',
+    '--no-color',
+    '--no-ext-diff',
+    FORMAT,
+    range,
+    '--',
+    `${dir}/`,
+  ]);
   const stderr: Buffer[] = [];
   log.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const parser = new RawLogParser((change) => {
-    changes.push(change);
-    if (!versions.has(change.blob)) versions.set(change.blob, reader.read(change.blob));
-  }, () => commits++);
+  const parser = new RawLogParser(
+    (change) => {
+      changes.push(change);
+      if (!versions.has(change.blob)) versions.set(change.blob, reader.read(change.blob));
+    },
+    () => commits++,
+  );
 
   for await (const chunk of log.stdout) parser.push(chunk as Buffer);
   const code: number = await new Promise((resolve) => {
@@ -84,12 +102,17 @@ export async function walkHistory(git: Git, range: string, dir: string,
   }
   reader.close();
 
-  return { snapshots: await toSnapshots(changes, versions), commits,
-    texts: await keptTexts(keepText, versions) };
+  return {
+    snapshots: await toSnapshots(changes, versions),
+    commits,
+    texts: await keptTexts(keepText, versions),
+  };
 }
 
-async function toSnapshots(changes: Change[],
-  versions: Map<string, Promise<string | undefined>>): Promise<Snapshot[]> {
+async function toSnapshots(
+  changes: Change[],
+  versions: Map<string, Promise<string | undefined>>,
+): Promise<Snapshot[]> {
   const scanned = new Map<string, ReturnType<typeof scanVersion>>();
   const snapshots: Snapshot[] = [];
   for (const change of changes) {
@@ -101,16 +124,28 @@ async function toSnapshots(changes: Change[],
     const fields = scanned.get(change.blob);
     if (!fields?.id) continue;
     const { commit } = change;
-    snapshots.push({ commit: commit.hash, at: commit.at, author: commit.author,
-      email: commit.email, subject: commit.subject, path: change.path, id: fields.id,
-      status: fields.status, assignee: fields.assignee, priority: fields.priority,
-      deleted: change.deleted, seq: commit.seq });
+    snapshots.push({
+      commit: commit.hash,
+      at: commit.at,
+      author: commit.author,
+      email: commit.email,
+      subject: commit.subject,
+      path: change.path,
+      id: fields.id,
+      status: fields.status,
+      assignee: fields.assignee,
+      priority: fields.priority,
+      deleted: change.deleted,
+      seq: commit.seq,
+    });
   }
   return snapshots;
 }
 
-async function keptTexts(keep: Set<string>,
-  versions: Map<string, Promise<string | undefined>>): Promise<Map<string, string>> {
+async function keptTexts(
+  keep: Set<string>,
+  versions: Map<string, Promise<string | undefined>>,
+): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   for (const blob of keep) {
     const text = await versions.get(blob);
@@ -157,8 +192,14 @@ export class RawLogParser {
 
   private commitHeader(text: string): void {
     const parts = text.split('\x1f');
-    this.header = { hash: parts[0], at: Number(parts[1]) * 1000, author: parts[2] ?? '',
-      email: parts[3] ?? '', subject: parts.slice(4).join('\x1f'), seq: this.seq++ };
+    this.header = {
+      hash: parts[0],
+      at: Number(parts[1]) * 1000,
+      author: parts[2] ?? '',
+      email: parts[3] ?? '',
+      subject: parts.slice(4).join('\x1f'),
+      seq: this.seq++,
+    };
     this.onCommit();
   }
 

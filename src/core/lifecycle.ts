@@ -7,7 +7,11 @@ import type { Incident, Status } from './record';
 import { formatTimestamp } from './time';
 
 const RANK: Record<Status, number> = {
-  logged: 0, triaged: 1, investigating: 2, resolved: 3, closed: 4,
+  logged: 0,
+  triaged: 1,
+  investigating: 2,
+  resolved: 3,
+  closed: 4,
 };
 
 /** Status order: a higher rank is further along. */
@@ -53,8 +57,14 @@ export interface StepRules {
   timezone: string;
 }
 
-const TIME_ORDER = ['started_at', 'detected_at', 'acknowledged_at', 'resolved_at',
-  'closed_at', 'reporter_notified_at'];
+const TIME_ORDER = [
+  'started_at',
+  'detected_at',
+  'acknowledged_at',
+  'resolved_at',
+  'closed_at',
+  'reporter_notified_at',
+];
 
 function setTime(key: string, at: number): FieldChange {
   const after = TIME_ORDER.slice(0, TIME_ORDER.indexOf(key));
@@ -105,8 +115,10 @@ function planTriage(incident: Incident, step: Extract<Step, { kind: 'triage' }>)
     throw new TransitionError(`${incident.id} is already triaged as ${step.priority}`);
   }
   const reprioritised = incident.priority && step.priority !== incident.priority;
-  const title = to !== from ? subject(incident, from, to)
-    : `${incident.id}: priority ${incident.priority ?? 'none'} → ${step.priority}`;
+  const title =
+    to !== from
+      ? subject(incident, from, to)
+      : `${incident.id}: priority ${incident.priority ?? 'none'} → ${step.priority}`;
   const details = [`Priority: ${step.priority}`];
   if (reprioritised && to !== from) details.push(`Previous priority: ${incident.priority}`);
   return { from, to, changes, subject: title, details };
@@ -115,15 +127,17 @@ function planTriage(incident: Incident, step: Extract<Step, { kind: 'triage' }>)
 function requirePriority(incident: Incident, action: string): void {
   if (incident.priority) return;
   throw new TransitionError(
-    `${incident.id} has no priority; triage it first: git incidents triage ${incident.id} `
-      + `--priority P3, then ${action}`);
+    `${incident.id} has no priority; triage it first: git incidents triage ${incident.id} ` +
+      `--priority P3, then ${action}`,
+  );
 }
 
 function planAck(incident: Incident, step: Extract<Step, { kind: 'ack' }>, at: number): StepPlan {
   const from = incident.status;
   if (from !== 'logged' && from !== 'triaged') {
-    throw new TransitionError(`${incident.id} is ${from}; only a logged or triaged record `
-      + 'can be acknowledged');
+    throw new TransitionError(
+      `${incident.id} is ${from}; only a logged or triaged record ` + 'can be acknowledged',
+    );
   }
   requirePriority(incident, 'acknowledge it');
   const changes: FieldChange[] = [setText('status', 'investigating')];
@@ -132,43 +146,65 @@ function planAck(incident: Incident, step: Extract<Step, { kind: 'ack' }>, at: n
     changes.push(setText('assignee', step.assignee, ['priority', 'status']));
   }
   const details = step.assignee ? [`Assignee: ${step.assignee}`] : [];
-  return { from, to: 'investigating', changes, subject: subject(incident, from, 'investigating'),
-    details };
+  return {
+    from,
+    to: 'investigating',
+    changes,
+    subject: subject(incident, from, 'investigating'),
+    details,
+  };
 }
 
-function planEscalate(incident: Incident, step: Extract<Step, { kind: 'escalate' }>,
-  at: number): StepPlan {
+function planEscalate(
+  incident: Incident,
+  step: Extract<Step, { kind: 'escalate' }>,
+  at: number,
+): StepPlan {
   const from = incident.status;
   if (!isOpen(from)) {
     throw new TransitionError(`${incident.id} is ${from}; reopen it before escalating`);
   }
   if (!step.to.trim()) throw new TransitionError('an escalation needs --to (a team or person)');
-  const item = { at: formatTimestamp(at), kind: step.escalation, to: step.to,
-    reason: step.reason };
+  const item = { at: formatTimestamp(at), kind: step.escalation, to: step.to, reason: step.reason };
   const changes: FieldChange[] = [{ kind: 'append', key: 'escalations', item }];
   // A functional escalation hands the incident to another team.
   if (step.escalation === 'functional' && step.to !== incident.team) {
     changes.push(setText('team', step.to, ['priority', 'status']));
   }
-  return { from, to: from, changes,
+  return {
+    from,
+    to: from,
+    changes,
     subject: `${incident.id}: escalated (${step.escalation}) to ${step.to}`,
-    details: [`Reason: ${step.reason}`] };
+    details: [`Reason: ${step.reason}`],
+  };
 }
 
-function planResolve(incident: Incident, step: Extract<Step, { kind: 'resolve' }>,
-  at: number): StepPlan {
+function planResolve(
+  incident: Incident,
+  step: Extract<Step, { kind: 'resolve' }>,
+  at: number,
+): StepPlan {
   const from = incident.status;
   if (!isOpen(from)) throw new TransitionError(`${incident.id} is already ${from}`);
   requirePriority(incident, 'resolve it');
   if (!step.resolution.trim()) {
     throw new TransitionError('resolving needs --resolution: what was done and why it worked');
   }
-  const changes: FieldChange[] = [setText('status', 'resolved'), setTime('resolved_at', at),
-    setText('resolution', step.resolution, ['resolved_at'])];
+  const changes: FieldChange[] = [
+    setText('status', 'resolved'),
+    setTime('resolved_at', at),
+    setText('resolution', step.resolution, ['resolved_at']),
+  ];
   if (step.workaround) changes.push(setText('workaround', step.workaround, ['resolution']));
   if (step.rootCause) changes.push(setText('root_cause', step.rootCause, ['resolution']));
-  return { from, to: 'resolved', changes, subject: subject(incident, from, 'resolved'),
-    details: [`Resolution: ${step.resolution}`] };
+  return {
+    from,
+    to: 'resolved',
+    changes,
+    subject: subject(incident, from, 'resolved'),
+    details: [`Resolution: ${step.resolution}`],
+  };
 }
 
 /** True when the record links a review or its body holds a review section. */
@@ -177,24 +213,38 @@ export function hasReview(incident: Incident): boolean {
   return /^#{1,3}\s*(post[- ]?incident review|post[- ]?mortem)\b/im.test(incident.body);
 }
 
-function planClose(incident: Incident, step: Extract<Step, { kind: 'close' }>, at: number,
-  rules: StepRules): StepPlan {
+function planClose(
+  incident: Incident,
+  step: Extract<Step, { kind: 'close' }>,
+  at: number,
+  rules: StepRules,
+): StepPlan {
   const from = incident.status;
   if (from !== 'resolved') {
     throw new TransitionError(`${incident.id} is ${from}; only a resolved record can be closed`);
   }
-  const needsReview = incident.priority !== undefined
-    && rules.reviewRequired.includes(incident.priority);
+  const needsReview =
+    incident.priority !== undefined && rules.reviewRequired.includes(incident.priority);
   if (needsReview && !step.postmortem && !hasReview(incident)) {
-    throw new TransitionError(`${incident.id} is ${incident.priority}: closing it needs a `
-      + 'post-incident review. Pass --postmortem <path or URL>, or add a '
-      + '"## Post-incident review" section to the record');
+    throw new TransitionError(
+      `${incident.id} is ${incident.priority}: closing it needs a ` +
+        'post-incident review. Pass --postmortem <path or URL>, or add a ' +
+        '"## Post-incident review" section to the record',
+    );
   }
-  const changes: FieldChange[] = [setText('status', 'closed'), setTime('closed_at', at),
-    setTime('reporter_notified_at', step.notifiedAt ?? at)];
+  const changes: FieldChange[] = [
+    setText('status', 'closed'),
+    setTime('closed_at', at),
+    setTime('reporter_notified_at', step.notifiedAt ?? at),
+  ];
   if (step.postmortem) changes.push(setText('postmortem', step.postmortem, ['closed_at']));
-  return { from, to: 'closed', changes, subject: subject(incident, from, 'closed'),
-    details: ['Reporter notified of the resolution'] };
+  return {
+    from,
+    to: 'closed',
+    changes,
+    subject: subject(incident, from, 'closed'),
+    details: ['Reporter notified of the resolution'],
+  };
 }
 
 function planReopen(incident: Incident, step: Extract<Step, { kind: 'reopen' }>): StepPlan {
@@ -204,10 +254,18 @@ function planReopen(incident: Incident, step: Extract<Step, { kind: 'reopen' }>)
     throw new TransitionError(`${incident.id} is closed; reopening it needs --reason`);
   }
   // The latest resolution is gone; history keeps the earlier one and counts the reopen.
-  const changes: FieldChange[] = [setText('status', 'investigating'),
-    { kind: 'remove', key: 'resolved_at' }, { kind: 'remove', key: 'closed_at' },
-    { kind: 'remove', key: 'reporter_notified_at' }];
+  const changes: FieldChange[] = [
+    setText('status', 'investigating'),
+    { kind: 'remove', key: 'resolved_at' },
+    { kind: 'remove', key: 'closed_at' },
+    { kind: 'remove', key: 'reporter_notified_at' },
+  ];
   const details = step.reason ? [`Reason: ${step.reason}`] : [];
-  return { from, to: 'investigating', changes,
-    subject: `${subject(incident, from, 'investigating')} (reopened)`, details };
+  return {
+    from,
+    to: 'investigating',
+    changes,
+    subject: `${subject(incident, from, 'investigating')} (reopened)`,
+    details,
+  };
 }

@@ -88,8 +88,11 @@ function minutesBetween(from: number | undefined, to: number | undefined): numbe
 }
 
 /** The metrics of one group of records. */
-export function metricBlock(inputs: MetricInput[], options: MetricOptions,
-  target?: string): MetricBlock {
+export function metricBlock(
+  inputs: MetricInput[],
+  options: MetricOptions,
+  target?: string,
+): MetricBlock {
   const ttd: number[] = [];
   const tta: number[] = [];
   const ttr: number[] = [];
@@ -122,9 +125,14 @@ export function metricBlock(inputs: MetricInput[], options: MetricOptions,
   finishSla(response);
   finishSla(resolution);
   return {
-    count: inputs.length, open: inputs.length - resolved, resolved,
-    mttd: stats(ttd), mtta: stats(tta), mttr: stats(ttr),
-    responseSla: response, resolutionSla: resolution,
+    count: inputs.length,
+    open: inputs.length - resolved,
+    resolved,
+    mttd: stats(ttd),
+    mtta: stats(tta),
+    mttr: stats(ttr),
+    responseSla: response,
+    resolutionSla: resolution,
     reopened: historyKnown ? reopened : null,
     reopenRate: historyKnown && everResolved > 0 ? round(reopened / everResolved, 4) : null,
   };
@@ -150,8 +158,12 @@ function finishSla(summary: SlaSummary): void {
 }
 
 /** The SLA state of one record for one kind of target, judged against its own priority. */
-export function slaOf(input: MetricInput, kind: 'respond' | 'resolve', done: number | undefined,
-  options: MetricOptions): SlaState | undefined {
+export function slaOf(
+  input: MetricInput,
+  kind: 'respond' | 'resolve',
+  done: number | undefined,
+  options: MetricOptions,
+): SlaState | undefined {
   const { priority } = input.record;
   const detected = effectiveTimes(input).detected_at;
   if (!priority || detected === undefined) return undefined;
@@ -183,8 +195,11 @@ export function volume(inputs: MetricInput[], options: MetricOptions) {
     counts[category] ??= {};
     counts[category][period] = (counts[category][period] ?? 0) + 1;
   }
-  return sortKeys(Object.fromEntries(Object.entries(counts)
-    .map(([category, periods]) => [category, sortKeys(periods)])));
+  return sortKeys(
+    Object.fromEntries(
+      Object.entries(counts).map(([category, periods]) => [category, sortKeys(periods)]),
+    ),
+  );
 }
 
 /** The keys a record is grouped under for `--by`; a list of services gives several. */

@@ -37,12 +37,15 @@ export function cachePath(gitDir: string): string {
 }
 
 /** Reads the cache, or undefined when it is missing, unreadable or for other settings. */
-export async function readCache(gitDir: string, directory: string,
-  timezone: string): Promise<MetricsCache | undefined> {
+export async function readCache(
+  gitDir: string,
+  directory: string,
+  timezone: string,
+): Promise<MetricsCache | undefined> {
   try {
     const cache = JSON.parse(await readFile(cachePath(gitDir), 'utf8')) as MetricsCache;
-    const fits = cache.version === VERSION && cache.directory === directory
-      && cache.timezone === timezone;
+    const fits =
+      cache.version === VERSION && cache.directory === directory && cache.timezone === timezone;
     return fits ? cache : undefined;
   } catch {
     return undefined;
@@ -60,14 +63,30 @@ export async function writeCache(gitDir: string, cache: Omit<MetricsCache, 'vers
 
 /** Packs snapshots for the cache. */
 export function compact(snapshots: Snapshot[]): CompactSnapshot[] {
-  return snapshots.map((s) => [s.id, s.at, s.seq, s.status ?? '', s.assignee ?? '',
-    s.deleted ? 1 : 0, s.path]);
+  return snapshots.map((s) => [
+    s.id,
+    s.at,
+    s.seq,
+    s.status ?? '',
+    s.assignee ?? '',
+    s.deleted ? 1 : 0,
+    s.path,
+  ]);
 }
 
 /** Unpacks cached snapshots; commit details are not cached and come back empty. */
 export function expand(compacted: CompactSnapshot[]): Snapshot[] {
   return compacted.map(([id, at, seq, status, assignee, deleted, path]) => ({
-    id, at, seq, status: status || undefined, assignee: assignee || undefined,
-    deleted: deleted === 1, path, commit: '', author: '', email: '', subject: '',
+    id,
+    at,
+    seq,
+    status: status || undefined,
+    assignee: assignee || undefined,
+    deleted: deleted === 1,
+    path,
+    commit: '',
+    author: '',
+    email: '',
+    subject: '',
   }));
 }

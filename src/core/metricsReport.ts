@@ -4,8 +4,16 @@
  * stable: the same repository at the same commit gives the same bytes.
  */
 import { calendarFor } from './policy';
-import { effectiveTimes, groupBy, groupKeys, type MetricBlock, metricBlock, type MetricInput,
-  type MetricOptions, volume } from './metrics';
+import {
+  effectiveTimes,
+  groupBy,
+  groupKeys,
+  type MetricBlock,
+  metricBlock,
+  type MetricInput,
+  type MetricOptions,
+  volume,
+} from './metrics';
 import type { Problem } from './problem';
 import type { RecordType } from './record';
 import { recordsAt } from './recordsAtRevision';
@@ -48,32 +56,45 @@ export interface MetricsReport {
 export class ShallowCloneError extends Error {}
 
 /** Computes the metrics report for a repository. */
-export async function computeMetrics(repo: IncidentRepository,
-  request: MetricsRequest = {}): Promise<MetricsReport> {
+export async function computeMetrics(
+  repo: IncidentRepository,
+  request: MetricsRequest = {},
+): Promise<MetricsReport> {
   const point = await resolvePoint(repo, request.asOf, request.clock ?? false);
   const warnings: string[] = [];
   if (point.shallow && request.requireHistory) {
-    throw new ShallowCloneError('this is a shallow clone, and these metrics need the whole '
-      + 'history: run `git fetch --unshallow` (in CI: actions/checkout with fetch-depth: 0)');
+    throw new ShallowCloneError(
+      'this is a shallow clone, and these metrics need the whole ' +
+        'history: run `git fetch --unshallow` (in CI: actions/checkout with fetch-depth: 0)',
+    );
   }
   if (point.shallow) {
-    warnings.push('shallow clone: times missing from front matter and reopens are unknown; '
-      + 'run `git fetch --unshallow` for complete metrics');
+    warnings.push(
+      'shallow clone: times missing from front matter and reopens are unknown; ' +
+        'run `git fetch --unshallow` for complete metrics',
+    );
   }
   if (!point.commit) warnings.push('no commits to report on yet');
 
   const loaded = point.commit
     ? await recordsAt(repo, point.commit, !point.shallow, request.cache ?? true)
     : { inputs: [], problems: [], commits: 0, cache: 'off' as const };
-  repo.logger.debug(`metrics: ${loaded.inputs.length} records, ${loaded.commits} commits, `
-    + `cache ${loaded.cache}`);
+  repo.logger.debug(
+    `metrics: ${loaded.inputs.length} records, ${loaded.commits} commits, ` +
+      `cache ${loaded.cache}`,
+  );
   const types = request.types ?? ['incident'];
   const inputs = loaded.inputs.filter((input) => selected(input, types, request));
   const invalid = loaded.problems.filter((p) => p.severity === 'error').length;
   if (invalid > 0) warnings.push(`${invalid} problem(s) in record files: those are left out`);
 
-  const options: MetricOptions = { policy: repo.policy, calendar: calendarFor(repo.policy),
-    now: point.now, period: request.period ?? 'month', by: request.by };
+  const options: MetricOptions = {
+    policy: repo.policy,
+    calendar: calendarFor(repo.policy),
+    now: point.now,
+    period: request.period ?? 'month',
+    by: request.by,
+  };
   return {
     schema: 'git-incidents/metrics@1',
     revision: point.commit ?? null,
@@ -85,8 +106,13 @@ export async function computeMetrics(repo: IncidentRepository,
     byPriority: byPriority(inputs, options),
     ...(request.by ? { by: { field: request.by, groups: byGroup(inputs, options) } } : {}),
     volume: { period: options.period, byCategory: volume(inputs, options) },
-    problems: loaded.problems.map(({ severity, file, line, field, message }) =>
-      ({ severity, file, line, field, message })),
+    problems: loaded.problems.map(({ severity, file, line, field, message }) => ({
+      severity,
+      file,
+      line,
+      field,
+      message,
+    })),
     warnings,
   };
 }
@@ -111,8 +137,10 @@ function byPriority(inputs: MetricInput[], options: MetricOptions) {
   const blocks: MetricsReport['byPriority'] = {};
   for (const key of keys) {
     const group = inputs.filter((input) => input.record.priority === key);
-    blocks[key] = { name: options.policy.priorities[key]?.name ?? null,
-      ...metricBlock(group, options, key) };
+    blocks[key] = {
+      name: options.policy.priorities[key]?.name ?? null,
+      ...metricBlock(group, options, key),
+    };
   }
   return blocks;
 }

@@ -11,8 +11,14 @@ export const STATUSES = ['logged', 'triaged', 'investigating', 'resolved', 'clos
 export type Status = (typeof STATUSES)[number];
 export const TYPES = ['incident', 'problem', 'service-request'] as const;
 export type RecordType = (typeof TYPES)[number];
-export const TIME_FIELDS = ['started_at', 'detected_at', 'acknowledged_at', 'resolved_at',
-  'closed_at', 'reporter_notified_at'] as const;
+export const TIME_FIELDS = [
+  'started_at',
+  'detected_at',
+  'acknowledged_at',
+  'resolved_at',
+  'closed_at',
+  'reporter_notified_at',
+] as const;
 export type TimeField = (typeof TIME_FIELDS)[number];
 
 /** One escalation event: to another team (functional) or up the hierarchy. */
@@ -75,8 +81,10 @@ export function readRecord(file: string, content: string, options: ReadOptions):
   const data = parsed.data;
   if (!isPlainObject(data)) {
     const message = 'the front matter is not a mapping of `key: value` lines';
-    return { file, problems: [{ severity: 'error', file, line: 2, message,
-      example: 'id: INC-20260304-k7qz' }] };
+    return {
+      file,
+      problems: [{ severity: 'error', file, line: 2, message, example: 'id: INC-20260304-k7qz' }],
+    };
   }
 
   const checker = new FieldChecker(file, data, parsed.entries, options);
@@ -105,7 +113,9 @@ class FieldChecker {
     return {
       id: this.id(),
       title: this.text('title', true, 'title: Checkout returns 502') ?? '',
-      type, status, priority,
+      type,
+      status,
+      priority,
       impact: this.oneOf('impact', ['high', 'medium', 'low'], false, 'impact: high'),
       urgency: this.oneOf('urgency', ['high', 'medium', 'low'], false, 'urgency: medium'),
       category: this.text('category', false, 'category: database'),
@@ -118,7 +128,9 @@ class FieldChecker {
       escalations: this.escalations(),
       problem: this.text('problem', false, 'problem: PRB-20260301-x2mq'),
       postmortem: this.text('postmortem', false, 'postmortem: reviews/INC-….md'),
-      file: this.file, data: this.data, body,
+      file: this.file,
+      data: this.data,
+      body,
     };
   }
 
@@ -127,17 +139,34 @@ class FieldChecker {
     return entry ? entry.line + 1 : undefined;
   }
 
-  private report(severity: Problem['severity'], field: string, message: string,
-    expected?: string, example?: string): void {
-    this.problems.push({ severity, file: this.file, line: this.line(field) ?? 2, field,
-      message, expected, example });
+  private report(
+    severity: Problem['severity'],
+    field: string,
+    message: string,
+    expected?: string,
+    example?: string,
+  ): void {
+    this.problems.push({
+      severity,
+      file: this.file,
+      line: this.line(field) ?? 2,
+      field,
+      message,
+      expected,
+      example,
+    });
   }
 
   private id(): string {
     const id = this.text('id', true, 'id: INC-20260304-k7qz') ?? '';
     if (id && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
-      this.report('error', 'id', `id \`${id}\` has characters an id cannot have`,
-        'letters, digits, `.`, `_` and `-`, not starting with `-`', 'id: INC-20260304-k7qz');
+      this.report(
+        'error',
+        'id',
+        `id \`${id}\` has characters an id cannot have`,
+        'letters, digits, `.`, `_` and `-`, not starting with `-`',
+        'id: INC-20260304-k7qz',
+      );
     }
     return id;
   }
@@ -150,13 +179,22 @@ class FieldChecker {
     }
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    this.report('error', field, `\`${field}\` must be text, not a list or mapping`,
-      'one line of text', example);
+    this.report(
+      'error',
+      field,
+      `\`${field}\` must be text, not a list or mapping`,
+      'one line of text',
+      example,
+    );
     return undefined;
   }
 
-  private oneOf(field: string, allowed: readonly string[], required: boolean,
-    example: string): string | undefined {
+  private oneOf(
+    field: string,
+    allowed: readonly string[],
+    required: boolean,
+    example: string,
+  ): string | undefined {
     const value = this.text(field, required, example);
     if (value === undefined || allowed.includes(value)) return value;
     this.report('error', field, `unknown ${field} \`${value}\``, allowed.join(', '), example);
@@ -168,8 +206,13 @@ class FieldChecker {
     const priority = this.oneOf('priority', allowed, false, 'priority: P2');
     const needs = status !== undefined && status !== 'logged';
     if (priority === undefined && needs && this.data.priority === undefined) {
-      this.report('error', 'priority', `a ${status} record needs a priority`,
-        allowed.join(', '), 'priority: P3');
+      this.report(
+        'error',
+        'priority',
+        `a ${status} record needs a priority`,
+        allowed.join(', '),
+        'priority: P3',
+      );
     }
     return priority;
   }
@@ -179,8 +222,13 @@ class FieldChecker {
     if (value === undefined || value === null) return [];
     if (typeof value === 'string') return [value];
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-    this.report('error', 'service', '`service` must be a name or a list of names',
-      'text or a list of text', 'service: [checkout-api, payments]');
+    this.report(
+      'error',
+      'service',
+      '`service` must be a name or a list of names',
+      'text or a list of text',
+      'service: [checkout-api, payments]',
+    );
     return [];
   }
 
@@ -191,8 +239,13 @@ class FieldChecker {
       if (at !== undefined) times[field] = at;
     }
     if (this.data.detected_at === undefined) {
-      this.report('error', 'detected_at', '`detected_at` is missing', 'an ISO 8601 time',
-        'detected_at: 2026-03-04T09:15:00Z');
+      this.report(
+        'error',
+        'detected_at',
+        '`detected_at` is missing',
+        'an ISO 8601 time',
+        'detected_at: 2026-03-04T09:15:00Z',
+      );
     }
     return times;
   }
@@ -206,27 +259,44 @@ class FieldChecker {
       return undefined;
     }
     if (parsed.dateOnly) {
-      this.report('warning', field, `\`${field}\` is a date without a time; it is not used`,
-        'a date and time', example);
+      this.report(
+        'warning',
+        field,
+        `\`${field}\` is a date without a time; it is not used`,
+        'a date and time',
+        example,
+      );
       return undefined;
     }
     if (parsed.offsetless) {
-      this.report('warning', field,
-        `\`${value}\` has no UTC offset; read in ${this.options.timezone}`, undefined, example);
+      this.report(
+        'warning',
+        field,
+        `\`${value}\` has no UTC offset; read in ${this.options.timezone}`,
+        undefined,
+        example,
+      );
     }
     return parsed.at;
   }
 
   private checkOrder(times: Partial<Record<TimeField, number>>): void {
-    const order: [TimeField, TimeField][] = [['started_at', 'detected_at'],
-      ['detected_at', 'acknowledged_at'], ['detected_at', 'resolved_at'],
-      ['resolved_at', 'closed_at']];
+    const order: [TimeField, TimeField][] = [
+      ['started_at', 'detected_at'],
+      ['detected_at', 'acknowledged_at'],
+      ['detected_at', 'resolved_at'],
+      ['resolved_at', 'closed_at'],
+    ];
     for (const [before, after] of order) {
       const a = times[before];
       const b = times[after];
       if (a === undefined || b === undefined || a <= b) continue;
-      this.report('warning', after, `\`${after}\` is earlier than \`${before}\``,
-        `${after} at or after ${before}`);
+      this.report(
+        'warning',
+        after,
+        `\`${after}\` is earlier than \`${before}\``,
+        `${after} at or after ${before}`,
+      );
     }
   }
 
@@ -234,8 +304,13 @@ class FieldChecker {
     const value = this.data.escalations;
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) {
-      this.report('error', 'escalations', '`escalations` must be a list', 'a `- at: …` list',
-        'escalations:\n  - {at: 2026-03-04T09:30:00Z, kind: functional, to: dba}');
+      this.report(
+        'error',
+        'escalations',
+        '`escalations` must be a list',
+        'a `- at: …` list',
+        'escalations:\n  - {at: 2026-03-04T09:30:00Z, kind: functional, to: dba}',
+      );
       return [];
     }
     return value.flatMap((item) => this.escalation(item));
@@ -243,8 +318,12 @@ class FieldChecker {
 
   private escalation(item: unknown): Escalation[] {
     if (!isPlainObject(item) || typeof item.to !== 'string') {
-      this.report('warning', 'escalations', 'an escalation without `to` is ignored',
-        '{at, kind, to, reason}');
+      this.report(
+        'warning',
+        'escalations',
+        'an escalation without `to` is ignored',
+        '{at, kind, to, reason}',
+      );
       return [];
     }
     const kind = item.kind === 'hierarchical' ? 'hierarchical' : 'functional';

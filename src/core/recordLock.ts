@@ -9,8 +9,10 @@ import { join } from 'node:path';
 /** Another command holds the record. */
 export class RecordBusyError extends Error {
   constructor(id: string, pid: string) {
-    super(`${id} is being changed by another git-incidents command (process ${pid}); `
-      + 'try again when it has finished');
+    super(
+      `${id} is being changed by another git-incidents command (process ${pid}); ` +
+        'try again when it has finished',
+    );
     this.name = 'RecordBusyError';
   }
 }

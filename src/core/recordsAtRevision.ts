@@ -4,8 +4,14 @@
  */
 import { readBlobs } from './blobReader';
 import { walkHistory, type Snapshot } from './history';
-import { type CachedRecord, compact, expand, type MetricsCache, readCache,
-  writeCache } from './metricsCache';
+import {
+  type CachedRecord,
+  compact,
+  expand,
+  type MetricsCache,
+  readCache,
+  writeCache,
+} from './metricsCache';
 import type { MetricInput, MetricRecord } from './metrics';
 import type { Problem } from './problem';
 import { readRecord, type RecordResult } from './record';
@@ -26,8 +32,12 @@ interface TreeEntry {
 }
 
 /** Loads the records of `commit`; with `history` false, front-matter times only. */
-export async function recordsAt(repo: IncidentRepository, commit: string, history: boolean,
-  useCache: boolean): Promise<RecordsAt> {
+export async function recordsAt(
+  repo: IncidentRepository,
+  commit: string,
+  history: boolean,
+  useCache: boolean,
+): Promise<RecordsAt> {
   const dir = repo.directory;
   const tree = await listTree(repo, commit, dir);
   const gitDir = await repo.gitDir();
@@ -39,8 +49,11 @@ export async function recordsAt(repo: IncidentRepository, commit: string, histor
   const results: RecordResult[] = tree.map((entry) => {
     const cached = cache?.records[entry.blob] ?? parseVersion(repo, entry, walk.texts);
     records[entry.blob] = cached;
-    return { file: entry.path, incident: cached.record as RecordResult['incident'],
-      problems: cached.problems };
+    return {
+      file: entry.path,
+      incident: cached.record as RecordResult['incident'],
+      problems: cached.problems,
+    };
   });
 
   const set = collect(results, repo.policyProblems);
@@ -52,17 +65,28 @@ export async function recordsAt(repo: IncidentRepository, commit: string, histor
   });
 
   if (useCache && history && walk.state !== 'hit') {
-    await writeCache(gitDir, { directory: dir, timezone: repo.policy.timezone, head: commit,
-      commits: walk.commits, snapshots: compact(walk.snapshots), records })
-      .catch((error) => repo.logger.warn(`metrics cache not written: ${error.message}`));
+    await writeCache(gitDir, {
+      directory: dir,
+      timezone: repo.policy.timezone,
+      head: commit,
+      commits: walk.commits,
+      snapshots: compact(walk.snapshots),
+      records,
+    }).catch((error) => repo.logger.warn(`metrics cache not written: ${error.message}`));
   }
-  return { inputs, problems: set.problems, commits: walk.commits,
-    cache: useCache ? walk.state : 'off' };
+  return {
+    inputs,
+    problems: set.problems,
+    commits: walk.commits,
+    cache: useCache ? walk.state : 'off',
+  };
 }
 
 async function listTree(repo: IncidentRepository, commit: string, dir: string) {
-  const result = await repo.git.run(['ls-tree', '-r', '-z', '--full-tree', commit, '--',
-    `${dir}/`], { read: true });
+  const result = await repo.git.run(
+    ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${dir}/`],
+    { read: true },
+  );
   const entries: TreeEntry[] = [];
   for (const line of result.stdout.split('\0')) {
     const tab = line.indexOf('\t');
@@ -74,8 +98,13 @@ async function listTree(repo: IncidentRepository, commit: string, dir: string) {
   return entries.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-async function historyFor(repo: IncidentRepository, commit: string, history: boolean,
-  cache: MetricsCache | undefined, blobs: Set<string>) {
+async function historyFor(
+  repo: IncidentRepository,
+  commit: string,
+  history: boolean,
+  cache: MetricsCache | undefined,
+  blobs: Set<string>,
+) {
   const dir = repo.directory;
   if (!history) {
     const texts = await readBlobs(repo.git, blobs);
@@ -83,27 +112,40 @@ async function historyFor(repo: IncidentRepository, commit: string, history: boo
   }
   if (cache?.head === commit) {
     const texts = blobs.size > 0 ? await readBlobs(repo.git, blobs) : new Map<string, string>();
-    return { snapshots: expand(cache.snapshots), commits: cache.commits, texts,
-      state: 'hit' as const };
+    return {
+      snapshots: expand(cache.snapshots),
+      commits: cache.commits,
+      texts,
+      state: 'hit' as const,
+    };
   }
   if (cache && (await isAncestor(repo, cache.head, commit))) {
     const walk = await walkHistory(repo.git, `${cache.head}..${commit}`, dir, blobs);
     const shifted = expand(cache.snapshots).map((s) => ({ ...s, seq: s.seq + walk.commits }));
-    return { snapshots: [...walk.snapshots, ...shifted], commits: cache.commits + walk.commits,
-      texts: walk.texts, state: 'incremental' as const };
+    return {
+      snapshots: [...walk.snapshots, ...shifted],
+      commits: cache.commits + walk.commits,
+      texts: walk.texts,
+      state: 'incremental' as const,
+    };
   }
   const walk = await walkHistory(repo.git, commit, dir, blobs);
   return { ...walk, state: 'miss' as const };
 }
 
 async function isAncestor(repo: IncidentRepository, older: string, newer: string) {
-  const result = await repo.git.run(['merge-base', '--is-ancestor', older, newer],
-    { read: true, okCodes: [1, 128] });
+  const result = await repo.git.run(['merge-base', '--is-ancestor', older, newer], {
+    read: true,
+    okCodes: [1, 128],
+  });
   return result.code === 0;
 }
 
-function parseVersion(repo: IncidentRepository, entry: TreeEntry,
-  texts: Map<string, string>): CachedRecord {
+function parseVersion(
+  repo: IncidentRepository,
+  entry: TreeEntry,
+  texts: Map<string, string>,
+): CachedRecord {
   const text = texts.get(entry.blob);
   if (text === undefined) {
     return { problems: [{ severity: 'error', file: entry.path, message: 'cannot read from git' }] };

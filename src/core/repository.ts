@@ -53,8 +53,10 @@ export class IncidentRepository {
 
   /** The options record validation needs from the settings. */
   get readOptions() {
-    return { timezone: zoneForOffsetless(this.policy),
-      priorities: Object.keys(this.policy.priorities) };
+    return {
+      timezone: zoneForOffsetless(this.policy),
+      priorities: Object.keys(this.policy.priorities),
+    };
   }
 
   /** Reads every record in the working tree's records folder. */
@@ -83,18 +85,20 @@ export class IncidentRepository {
   async find(idOrPath: string): Promise<{ set: RecordSet; incident: Incident }> {
     const set = await this.loadWorkingTree();
     const exact = set.incidents.filter((i) => i.id === idOrPath || i.file === idOrPath);
-    const matches = exact.length > 0 ? exact
-      : set.incidents.filter((i) => i.id.toLowerCase().endsWith(idOrPath.toLowerCase()));
+    const matches =
+      exact.length > 0
+        ? exact
+        : set.incidents.filter((i) => i.id.toLowerCase().endsWith(idOrPath.toLowerCase()));
     if (matches.length === 1) return { set, incident: matches[0] };
 
-    const invalid = set.problems.filter((p) => p.severity === 'error'
-      && (p.file.includes(idOrPath)));
+    const invalid = set.problems.filter((p) => p.severity === 'error' && p.file.includes(idOrPath));
     if (invalid.length > 0) {
       throw new RecordNotUsable(idOrPath, invalid);
     }
-    const hint = matches.length > 1
-      ? `it matches ${matches.map((i) => i.id).join(', ')}; give the whole id`
-      : `no record has that id; \`git incidents list --all\` shows the ids`;
+    const hint =
+      matches.length > 1
+        ? `it matches ${matches.map((i) => i.id).join(', ')}; give the whole id`
+        : `no record has that id; \`git incidents list --all\` shows the ids`;
     throw new Error(`${idOrPath}: ${hint}`);
   }
 }
@@ -105,8 +109,10 @@ export class RecordNotUsable extends Error {
     readonly id: string,
     readonly problems: Problem[],
   ) {
-    super(`${id} cannot be changed until its problems are fixed: `
-      + problems.map((p) => `${p.file}:${p.line ?? 1}: ${p.message}`).join('; '));
+    super(
+      `${id} cannot be changed until its problems are fixed: ` +
+        problems.map((p) => `${p.file}:${p.line ?? 1}: ${p.message}`).join('; '),
+    );
     this.name = 'RecordNotUsable';
   }
 }
@@ -128,9 +134,14 @@ export function collect(results: RecordResult[], extra: Problem[] = []): RecordS
     // Neither copy is trusted: picking one would silently drop the other's history.
     for (const incident of group) {
       const others = group.filter((o) => o !== incident).map((o) => o.file);
-      problems.push({ severity: 'error', file: incident.file, line: 2, field: 'id',
+      problems.push({
+        severity: 'error',
+        file: incident.file,
+        line: 2,
+        field: 'id',
         message: `duplicate id \`${id}\`, also in ${others.join(', ')}`,
-        expected: 'each record with its own id: give one of them a new id' });
+        expected: 'each record with its own id: give one of them a new id',
+      });
       invalid.push(incident.file);
     }
   }
@@ -146,7 +157,10 @@ async function markdownFiles(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return names.filter((name) => name.endsWith('.md')).map((name) => join(dir, name)).sort();
+  return names
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(dir, name))
+    .sort();
 }
 
 export { GitError };

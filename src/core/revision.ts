@@ -14,25 +14,33 @@ export interface ReportPoint {
 }
 
 /** Resolves `--as-of` (a date, a time or a revision) and `--now`. */
-export async function resolvePoint(repo: IncidentRepository, asOf: string | undefined,
-  useClock: boolean): Promise<ReportPoint> {
-  const shallow = (await repo.git.run(['rev-parse', '--is-shallow-repository'],
-    { read: true })).stdout.trim() === 'true';
+export async function resolvePoint(
+  repo: IncidentRepository,
+  asOf: string | undefined,
+  useClock: boolean,
+): Promise<ReportPoint> {
+  const shallow =
+    (await repo.git.run(['rev-parse', '--is-shallow-repository'], { read: true })).stdout.trim() ===
+    'true';
   if (asOf && asOf.startsWith('-')) {
     throw new Error(`--as-of ${asOf}: a date (2026-03-31) or a revision (v1.2, a commit id)`);
   }
 
   const instant = asOf ? asOfInstant(asOf, repo.policy.timezone) : undefined;
   if (instant !== undefined) {
-    const found = await repo.git.run(['rev-list', '-1', '--first-parent',
-      `--before=${Math.floor(instant / 1000)}`, 'HEAD'], { read: true, okCodes: [128] });
+    const found = await repo.git.run(
+      ['rev-list', '-1', '--first-parent', `--before=${Math.floor(instant / 1000)}`, 'HEAD'],
+      { read: true, okCodes: [128] },
+    );
     const commit = found.stdout.trim() || undefined;
     return { commit, now: instant, shallow };
   }
 
   const rev = asOf ?? 'HEAD';
-  const found = await repo.git.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`],
-    { read: true, okCodes: [1, 128] });
+  const found = await repo.git.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
+    read: true,
+    okCodes: [1, 128],
+  });
   const commit = found.stdout.trim();
   if (!commit) {
     if (asOf) throw new Error(`--as-of ${asOf}: git knows no such revision or date`);

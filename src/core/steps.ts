@@ -29,8 +29,12 @@ export interface StepResult {
 }
 
 /** Runs one lifecycle step on the record `idOrPath` and commits it. */
-export async function runStep(repo: IncidentRepository, idOrPath: string, step: Step,
-  time: StepTime): Promise<StepResult> {
+export async function runStep(
+  repo: IncidentRepository,
+  idOrPath: string,
+  step: Step,
+  time: StepTime,
+): Promise<StepResult> {
   const { incident } = await repo.find(idOrPath);
   await checkIdentity(repo.git);
   await refuseUncommitted(repo, incident.file);
@@ -41,14 +45,24 @@ export async function runStep(repo: IncidentRepository, idOrPath: string, step: 
     const path = join(repo.root, incident.file);
     const before = await readFile(path, 'utf8');
     const current = readRecord(incident.file, before, repo.readOptions).incident ?? incident;
-    const plan = planStep(current, step, time.at, { reviewRequired:
-      repo.policy.closure.reviewRequired, timezone: repo.policy.timezone });
+    const plan = planStep(current, step, time.at, {
+      reviewRequired: repo.policy.closure.reviewRequired,
+      timezone: repo.policy.timezone,
+    });
     const after = applyChanges(before, plan.changes, incident.file);
     checkStillValid(repo, incident.file, after);
 
     const message = commitMessage(incident.id, plan, time);
-    const commit = await writeAndCommit(repo, incident.file, before, after, message, false);
-    repo.logger.info(`${plan.subject} (${commit.slice(0, 10)})`);
+    const commit = await writeAndCommit(
+      repo,
+      incident.file,
+      before,
+      after,
+      message,
+      false,
+      time.backdated ? time.at : undefined,
+    );
+    repo.logger.debug(`${plan.subject} (${commit.slice(0, 10)})`);
     return { id: incident.id, file: incident.file, commit, plan };
   } finally {
     await release();
@@ -56,28 +70,44 @@ export async function runStep(repo: IncidentRepository, idOrPath: string, step: 
 }
 
 /** Writes `after`, commits it, and restores `before` if the commit does not happen. */
-export async function writeAndCommit(repo: IncidentRepository, file: string,
-  before: string | undefined, after: string, message: string, isNew: boolean): Promise<string> {
+export async function writeAndCommit(
+  repo: IncidentRepository,
+  file: string,
+  before: string | undefined,
+  after: string,
+  message: string,
+  isNew: boolean,
+  authorDate?: number,
+): Promise<string> {
   const path = join(repo.root, file);
   await writeFile(path, after, 'utf8');
   try {
-    return await commitFile(repo.git, file, message, isNew);
+    return await commitFile(repo.git, file, message, isNew, authorDate);
   } catch (error) {
     await restore(repo, path, file, before, error as Error);
     throw error;
   }
 }
 
-async function restore(repo: IncidentRepository, path: string, file: string,
-  before: string | undefined, cause: Error): Promise<void> {
+async function restore(
+  repo: IncidentRepository,
+  path: string,
+  file: string,
+  before: string | undefined,
+  cause: Error,
+): Promise<void> {
   try {
     if (before !== undefined) await writeFile(path, before, 'utf8');
-    else await repo.git.run(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', file])
-      .catch(() => undefined);
+    else
+      await repo.git
+        .run(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', file])
+        .catch(() => undefined);
     repo.logger.warn(`${file}: not committed (${cause.message}); the file was put back`);
   } catch {
-    repo.logger.error(`${file}: changed but not committed, and could not be put back: `
-      + 'review it with `git diff` and commit or restore it');
+    repo.logger.error(
+      `${file}: changed but not committed, and could not be put back: ` +
+        'review it with `git diff` and commit or restore it',
+    );
   }
 }
 
@@ -85,17 +115,21 @@ async function restore(repo: IncidentRepository, path: string, file: string,
 async function refuseUncommitted(repo: IncidentRepository, file: string): Promise<void> {
   const state = await uncommittedState(repo.git, file);
   if (!state) return;
-  throw new TransitionError(`${file} has uncommitted changes (${state.slice(0, 2).trim()}); `
-    + 'commit or stash them first (`git diff -- <file>` shows them). If an earlier '
-    + 'git-incidents command was interrupted, review the change and commit or restore it');
+  throw new TransitionError(
+    `${file} has uncommitted changes (${state.slice(0, 2).trim()}); ` +
+      'commit or stash them first (`git diff -- <file>` shows them). If an earlier ' +
+      'git-incidents command was interrupted, review the change and commit or restore it',
+  );
 }
 
 function checkStillValid(repo: IncidentRepository, file: string, content: string): void {
   const result = readRecord(file, content, repo.readOptions);
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (result.incident && errors.length === 0) return;
-  throw new ProblemError(`${file}: the change would leave an invalid record; nothing written`,
-    errors);
+  throw new ProblemError(
+    `${file}: the change would leave an invalid record; nothing written`,
+    errors,
+  );
 }
 
 /** The commit message: the transition as subject, details, and machine-readable trailers. */

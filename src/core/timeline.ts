@@ -50,16 +50,26 @@ export function readLifecycle(ordered: Snapshot[], current: Status): Lifecycle {
     if (snap.deleted) continue;
     const moved = previous && previous.path !== snap.path ? previous.path : undefined;
     if (snap.status !== previous?.status || moved) {
-      transitions.push({ from: previous?.status, to: snap.status ?? '?', at: snap.at,
-        author: snap.author, commit: snap.commit, path: snap.path, previousPath: moved,
-        subject: snap.subject });
-      if (rank(previous?.status) >= RESOLVED && rank(snap.status) >= 0
-        && rank(snap.status) < RESOLVED) reopens++;
+      transitions.push({
+        from: previous?.status,
+        to: snap.status ?? '?',
+        at: snap.at,
+        author: snap.author,
+        commit: snap.commit,
+        path: snap.path,
+        previousPath: moved,
+        subject: snap.subject,
+      });
+      if (
+        rank(previous?.status) >= RESOLVED &&
+        rank(snap.status) >= 0 &&
+        rank(snap.status) < RESOLVED
+      )
+        reopens++;
     }
     previous = snap;
   }
-  const everResolved = rank(current) >= RESOLVED
-    || ordered.some((s) => rank(s.status) >= RESOLVED);
+  const everResolved = rank(current) >= RESOLVED || ordered.some((s) => rank(s.status) >= RESOLVED);
   return { transitions, reopens, everResolved, derived: derive(ordered, current) };
 }
 

@@ -4,7 +4,16 @@
  * read them; it refuses aliases and duplicate keys; and it reports where each top-level
  * entry sits in the text, so writers can change one value without re-printing the rest.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, visit } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  stringify,
+  visit,
+} from 'yaml';
 
 /** A YAML syntax or policy error, positioned in the text that was parsed. */
 export interface YamlIssue {
@@ -49,7 +58,11 @@ export function parseYaml(text: string): ParsedYaml {
   const entries = new Map<string, TopLevelEntry>();
   if (text.length > MAX_YAML_BYTES) {
     const message = `front matter is larger than ${MAX_YAML_BYTES / 1024} KiB`;
-    return { data: undefined, entries, issues: [{ message, line: 1, column: 1, code: 'TOO_LARGE' }] };
+    return {
+      data: undefined,
+      entries,
+      issues: [{ message, line: 1, column: 1, code: 'TOO_LARGE' }],
+    };
   }
 
   const lines = new LineCounter();
@@ -63,16 +76,24 @@ export function parseYaml(text: string): ParsedYaml {
   });
   const issues: YamlIssue[] = doc.errors.map((error) => {
     const pos = lines.linePos(error.pos[0]);
-    return { message: describeError(error.code, error.message, text, error.pos[0]),
-      line: pos.line, column: pos.col, code: error.code };
+    return {
+      message: describeError(error.code, error.message, text, error.pos[0]),
+      line: pos.line,
+      column: pos.col,
+      code: error.code,
+    };
   });
 
   // Aliases are refused outright: a few bytes of anchors can stand for 10^8 nodes.
   visit(doc, {
     Alias(_key, node) {
       const pos = lines.linePos(node.range?.[0] ?? 0);
-      issues.push({ message: `aliases are not allowed in front matter (*${node.source})`,
-        line: pos.line, column: pos.col, code: 'ALIAS' });
+      issues.push({
+        message: `aliases are not allowed in front matter (*${node.source})`,
+        line: pos.line,
+        column: pos.col,
+        code: 'ALIAS',
+      });
       return visit.BREAK;
     },
   });
@@ -93,8 +114,8 @@ function collectEntries(
     if (entries.has(key)) continue;
     const keyStart = pair.key.range[0];
     const value = pair.value;
-    const range = (isScalar(value) || isSeq(value) || isMap(value) || isAlias(value))
-      ? value.range : undefined;
+    const range =
+      isScalar(value) || isSeq(value) || isMap(value) || isAlias(value) ? value.range : undefined;
     const scalarType = isScalar(value) ? value.type : undefined;
     entries.set(key, {
       key,
@@ -103,8 +124,8 @@ function collectEntries(
       valueStart: range ? range[0] : pair.key.range[2],
       valueEnd: range ? range[1] : pair.key.range[2],
       nodeEnd: range ? range[2] : pair.key.range[2],
-      inlineScalar: scalarType !== undefined && scalarType !== 'BLOCK_LITERAL'
-        && scalarType !== 'BLOCK_FOLDED',
+      inlineScalar:
+        scalarType !== undefined && scalarType !== 'BLOCK_LITERAL' && scalarType !== 'BLOCK_FOLDED',
       blockSequence: isSeq(value) && !value.flow,
       flowSequence: isSeq(value) && value.flow === true,
     });
@@ -113,7 +134,11 @@ function collectEntries(
 
 function describeError(code: string, message: string, text: string, pos: number): string {
   if (code !== 'DUPLICATE_KEY') return message.split('\n')[0];
-  const key = text.slice(pos).match(/^[^:\n]*/)?.[0].trim() ?? '';
+  const key =
+    text
+      .slice(pos)
+      .match(/^[^:\n]*/)?.[0]
+      .trim() ?? '';
   return `duplicate key \`${key}\``;
 }
 
