@@ -159,6 +159,10 @@ function spawnGit(cwd: string, args: string[], options: RunOptions): Promise<Run
         code: code ?? 1,
       });
     });
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    if (options.input !== undefined) {
+      // git may exit before reading its input (e.g. on a held index.lock): not an error here.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input);
+    }
   });
 }
