@@ -31,13 +31,29 @@ export class IncidentRepository {
     this.git = new Git(root, logger);
   }
 
-  /** Opens the repository that contains `dir`; throws GitError when there is none. */
-  static async open(dir: string, logger: Logger): Promise<IncidentRepository> {
+  /**
+   * Opens the repository that contains `dir`; throws GitError when there is none.
+   * `overrides.directory` replaces the records folder of `.incidents.yml` (an editor setting).
+   */
+  static async open(
+    dir: string,
+    logger: Logger,
+    overrides: { directory?: string } = {},
+  ): Promise<IncidentRepository> {
     const probe = new Git(dir, logger);
     const top = await probe.run(['rev-parse', '--show-toplevel'], { read: true });
     const root = top.stdout.trim();
     const { policy, problems } = await loadPolicy(root);
-    return new IncidentRepository(root, policy, problems, logger);
+    const directory = overrides.directory?.trim().replace(/\\/g, '/').replace(/\/+$/, '');
+    const inside =
+      directory && !/^([A-Za-z]:)?\//.test(directory) && !directory.split('/').includes('..');
+    if (directory && !inside) {
+      logger.warn(
+        `records folder ${directory} is outside the repository; ${policy.directory} used`,
+      );
+    }
+    const effective = inside ? { ...policy, directory } : policy;
+    return new IncidentRepository(root, effective, problems, logger);
   }
 
   /** The absolute path of the git directory (`.git`, or a worktree's own). */
@@ -61,13 +77,21 @@ export class IncidentRepository {
 
   /** Reads every record in the working tree's records folder. */
   async loadWorkingTree(): Promise<RecordSet> {
+    return collect(await this.readWorkingTree(), this.policyProblems);
+  }
+
+  /**
+   * Reads each record file of the working tree on its own, before duplicate ids are looked
+   * for; an editor passes these to `collect` with the text of unsaved documents swapped in.
+   */
+  async readWorkingTree(): Promise<RecordResult[]> {
     const files = await markdownFiles(join(this.root, this.directory));
     const results: RecordResult[] = [];
     for (const path of files) {
       const file = relative(this.root, path).split(sep).join('/');
       results.push(await this.readFile(file));
     }
-    return collect(results, this.policyProblems);
+    return results;
   }
 
   /** Reads one record file of the working tree. */
