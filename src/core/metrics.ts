@@ -10,13 +10,41 @@ import { slaState, type SlaState } from './sla';
 import { localParts } from './time';
 import type { Lifecycle } from './timeline';
 
-/** A record as metrics need it: the fields, without the body and raw front matter. */
-export type MetricRecord = Omit<Incident, 'data' | 'body'>;
+/** The fields of a record that metrics read; kept small because it is cached. */
+export type MetricRecord = Pick<
+  Incident,
+  | 'id'
+  | 'file'
+  | 'type'
+  | 'status'
+  | 'priority'
+  | 'category'
+  | 'services'
+  | 'team'
+  | 'problem'
+  | 'times'
+>;
+
+/** The lifecycle facts metrics use; the full transitions are for `history`. */
+export type LifecycleFacts = Pick<Lifecycle, 'reopens' | 'everResolved' | 'derived'>;
 
 /** One record with what history says of it (undefined when history is unavailable). */
 export interface MetricInput {
   record: MetricRecord;
-  lifecycle?: Lifecycle;
+  lifecycle?: LifecycleFacts;
+  /** The front matter's times over history's, computed once by `metricInput`. */
+  times: Partial<Record<TimeField, number>>;
+}
+
+/** Joins a record and its lifecycle, settling the times metrics use. */
+export function metricInput(record: MetricRecord, lifecycle?: LifecycleFacts): MetricInput {
+  return { record, lifecycle, times: { ...(lifecycle?.derived ?? {}), ...record.times } };
+}
+
+/** The fields metrics keep of a full record. */
+export function metricRecord(incident: Incident): MetricRecord {
+  const { id, file, type, status, priority, category, services, team, problem, times } = incident;
+  return { id, file, type, status, priority, category, services, team, problem, times };
 }
 
 /** Mean, median and 90th percentile of a set of durations, in minutes. */
@@ -61,7 +89,7 @@ export interface MetricOptions {
 
 /** The times a metric uses: the front matter's, else history's. */
 export function effectiveTimes(input: MetricInput): Partial<Record<TimeField, number>> {
-  return { ...(input.lifecycle?.derived ?? {}), ...input.record.times };
+  return input.times;
 }
 
 const MINUTE = 60_000;

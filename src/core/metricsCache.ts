@@ -1,13 +1,14 @@
 /**
  * A cache of what the history walk and record parsing produced, kept in the git directory
- * and keyed by the commit it describes. The same commit again costs no walk at all; a newer
- * commit that descends from it costs a walk of only the new commits.
+ * and keyed by the commit it describes. Two files: the summary (parsed records and each
+ * record's lifecycle facts) is all a run at the same commit reads; the snapshots are read
+ * only to extend the history when new commits descend from the cached one.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Snapshot } from './history';
+import type { LifecycleFacts, MetricRecord } from './metrics';
 import type { Problem } from './problem';
-import type { MetricRecord } from './metrics';
 
 /** A parsed record version, cached by blob id. */
 export interface CachedRecord {
@@ -15,54 +16,80 @@ export interface CachedRecord {
   problems: Problem[];
 }
 
-/** The cache's content. `snapshots` is compact: history's fields metrics need. */
-export interface MetricsCache {
+/** What a run at the cached commit needs. */
+export interface CacheSummary {
   version: number;
   directory: string;
   timezone: string;
   head: string;
   commits: number;
-  snapshots: CompactSnapshot[];
+  /** The commit's record files as [path, blob], so a hit needs no `ls-tree`. */
+  tree: [string, string][];
   records: Record<string, CachedRecord>;
+  lifecycles: Record<string, LifecycleFacts>;
 }
 
-/** [id, at, seq, status, assignee, deleted, path] */
-export type CompactSnapshot = [string, number, number, string, string, 0 | 1, string];
+/** History's fields per record version: [id, at, seq, status, assignee, deleted]. */
+export type CompactSnapshot = [string, number, number, string, string, 0 | 1];
 
-const VERSION = 1;
+const VERSION = 3;
 
-/** Where the cache lives for a repository. */
-export function cachePath(gitDir: string): string {
-  return join(gitDir, 'git-incidents', 'metrics-cache.json');
+function paths(gitDir: string) {
+  const dir = join(gitDir, 'git-incidents');
+  return { summary: join(dir, 'metrics-summary.json'), history: join(dir, 'metrics-history.json') };
 }
 
-/** Reads the cache, or undefined when it is missing, unreadable or for other settings. */
-export async function readCache(
+/** Reads the summary, or undefined when missing, unreadable or for other settings. */
+export async function readSummary(
   gitDir: string,
   directory: string,
   timezone: string,
-): Promise<MetricsCache | undefined> {
+): Promise<CacheSummary | undefined> {
   try {
-    const cache = JSON.parse(await readFile(cachePath(gitDir), 'utf8')) as MetricsCache;
+    const cache = JSON.parse(await readFile(paths(gitDir).summary, 'utf8')) as CacheSummary;
     const fits =
-      cache.version === VERSION && cache.directory === directory && cache.timezone === timezone;
+      cache.version === VERSION &&
+      Array.isArray(cache.tree) &&
+      cache.directory === directory &&
+      cache.timezone === timezone;
     return fits ? cache : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Writes the cache atomically (a reader never sees half a file). */
-export async function writeCache(gitDir: string, cache: Omit<MetricsCache, 'version'>) {
-  const path = cachePath(gitDir);
-  await mkdir(dirname(path), { recursive: true });
+/** Reads the cached snapshots of the summary's commit, or undefined. */
+export async function readSnapshots(gitDir: string, head: string): Promise<Snapshot[] | undefined> {
+  try {
+    const cache = JSON.parse(await readFile(paths(gitDir).history, 'utf8'));
+    return cache.version === VERSION && cache.head === head ? expand(cache.snapshots) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes both files, each atomically (a reader never sees half a file). */
+export async function writeCacheFiles(
+  gitDir: string,
+  summary: Omit<CacheSummary, 'version'>,
+  snapshots: Snapshot[],
+): Promise<void> {
+  const { summary: summaryPath, history } = paths(gitDir);
+  await mkdir(dirname(summaryPath), { recursive: true });
+  await atomicWrite(
+    history,
+    JSON.stringify({ version: VERSION, head: summary.head, snapshots: compact(snapshots) }),
+  );
+  await atomicWrite(summaryPath, JSON.stringify({ version: VERSION, ...summary }));
+}
+
+async function atomicWrite(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ version: VERSION, ...cache }));
+  await writeFile(temp, text);
   await rename(temp, path);
 }
 
-/** Packs snapshots for the cache. */
-export function compact(snapshots: Snapshot[]): CompactSnapshot[] {
+function compact(snapshots: Snapshot[]): CompactSnapshot[] {
   return snapshots.map((s) => [
     s.id,
     s.at,
@@ -70,20 +97,18 @@ export function compact(snapshots: Snapshot[]): CompactSnapshot[] {
     s.status ?? '',
     s.assignee ?? '',
     s.deleted ? 1 : 0,
-    s.path,
   ]);
 }
 
-/** Unpacks cached snapshots; commit details are not cached and come back empty. */
-export function expand(compacted: CompactSnapshot[]): Snapshot[] {
-  return compacted.map(([id, at, seq, status, assignee, deleted, path]) => ({
+function expand(compacted: CompactSnapshot[]): Snapshot[] {
+  return compacted.map(([id, at, seq, status, assignee, deleted]) => ({
     id,
     at,
     seq,
     status: status || undefined,
     assignee: assignee || undefined,
     deleted: deleted === 1,
-    path,
+    path: '',
     commit: '',
     author: '',
     email: '',

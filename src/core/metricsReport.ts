@@ -3,6 +3,7 @@
  * priority and per group, volume by category, and every problem met. The JSON form is
  * stable: the same repository at the same commit gives the same bytes.
  */
+import { statSync } from 'node:fs';
 import { calendarFor } from './policy';
 import {
   effectiveTimes,
@@ -18,7 +19,8 @@ import type { Problem } from './problem';
 import type { RecordType } from './record';
 import { recordsAt } from './recordsAtRevision';
 import type { IncidentRepository } from './repository';
-import { resolvePoint } from './revision';
+import { readReport, reportKey, writeReport } from './reportCache';
+import { type ReportPoint, resolvePoint } from './revision';
 import { formatTimestamp } from './time';
 
 /** What the user asks of `metrics`. */
@@ -52,6 +54,15 @@ export interface MetricsReport {
   warnings: string[];
 }
 
+// A rebuilt product may compute differently: its reports never come from an older build's cache.
+const BUILD = (() => {
+  try {
+    return statSync(__filename).mtimeMs;
+  } catch {
+    return 0;
+  }
+})();
+
 /** Raised when the history a report needs is not in the clone. */
 export class ShallowCloneError extends Error {}
 
@@ -76,6 +87,29 @@ export async function computeMetrics(
   }
   if (!point.commit) warnings.push('no commits to report on yet');
 
+  const cacheable = point.commit !== undefined && !point.shallow && request.cache !== false;
+  const key = reportKey([point, request, repo.policy, repo.policyProblems, BUILD]);
+  const gitDir = await repo.gitDir();
+  const cached = cacheable ? await readReport<MetricsReport>(gitDir, key) : undefined;
+  if (cached) {
+    repo.logger.debug('metrics: report cache hit');
+    return cached;
+  }
+  const report = await buildReport(repo, request, point, warnings);
+  if (cacheable) {
+    await writeReport(gitDir, key, report).catch((error) =>
+      repo.logger.warn(`report cache not written: ${error.message}`),
+    );
+  }
+  return report;
+}
+
+async function buildReport(
+  repo: IncidentRepository,
+  request: MetricsRequest,
+  point: ReportPoint,
+  warnings: string[],
+): Promise<MetricsReport> {
   const loaded = point.commit
     ? await recordsAt(repo, point.commit, !point.shallow, request.cache ?? true)
     : { inputs: [], problems: [], commits: 0, cache: 'off' as const };

@@ -1,18 +1,18 @@
 /**
  * The records of a commit together with their lifecycles: the tree's record files parsed,
  * the history walked once (or taken from the cache), each record joined to its history by id.
+ * Parsing the current records overlaps the history walk: git is busy on its own core then.
  */
-import { readBlobs } from './blobReader';
-import { walkHistory, type Snapshot } from './history';
+import { BlobReader } from './blobReader';
+import { type Snapshot, walkHistory } from './history';
 import {
   type CachedRecord,
-  compact,
-  expand,
-  type MetricsCache,
-  readCache,
-  writeCache,
+  type CacheSummary,
+  readSnapshots,
+  readSummary,
+  writeCacheFiles,
 } from './metricsCache';
-import type { MetricInput, MetricRecord } from './metrics';
+import { type LifecycleFacts, type MetricInput, metricInput, metricRecord } from './metrics';
 import type { Problem } from './problem';
 import { readRecord, type RecordResult } from './record';
 import { collect, type IncidentRepository } from './repository';
@@ -39,47 +39,130 @@ export async function recordsAt(
   useCache: boolean,
 ): Promise<RecordsAt> {
   const dir = repo.directory;
-  const tree = await listTree(repo, commit, dir);
   const gitDir = await repo.gitDir();
-  const cache = useCache ? await readCache(gitDir, dir, repo.policy.timezone) : undefined;
-  const blobs = new Set(tree.map((entry) => entry.blob).filter((b) => !cache?.records[b]));
+  const summary =
+    useCache && history ? await readSummary(gitDir, dir, repo.policy.timezone) : undefined;
+  if (summary?.head === commit) return fromSummary(repo, summary);
+  const tree = await listTree(repo, commit, dir);
 
-  const walk = await historyFor(repo, commit, history, cache, blobs);
-  const records: Record<string, CachedRecord> = {};
-  const results: RecordResult[] = tree.map((entry) => {
-    const cached = cache?.records[entry.blob] ?? parseVersion(repo, entry, walk.texts);
-    records[entry.blob] = cached;
-    return {
-      file: entry.path,
-      incident: cached.record as RecordResult['incident'],
-      problems: cached.problems,
-    };
-  });
-
+  const parsing = parseRecords(repo, tree, summary);
+  const walk = history ? await walkWithCache(repo, gitDir, commit, summary) : undefined;
+  const { results, records } = await parsing;
   const set = collect(results, repo.policyProblems);
-  const byId = groupSnapshots(walk.snapshots);
-  const inputs = set.incidents.map((record): MetricInput => {
-    const ordered = orderSnapshots(byId.get(record.id) ?? []);
-    const lifecycle = history ? readLifecycle(ordered, record.status) : undefined;
-    return { record: record as MetricRecord, lifecycle };
+
+  const lifecycles: Record<string, LifecycleFacts> = {};
+  const byId = groupSnapshots(walk?.snapshots ?? []);
+  const inputs = set.incidents.map((incident) => {
+    if (!walk) return metricInput(metricRecord(incident));
+    const { reopens, everResolved, derived } = readLifecycle(
+      orderSnapshots(byId.get(incident.id) ?? []),
+      incident.status,
+    );
+    lifecycles[incident.id] = { reopens, everResolved, derived };
+    return metricInput(metricRecord(incident), lifecycles[incident.id]);
   });
 
-  if (useCache && history && walk.state !== 'hit') {
-    await writeCache(gitDir, {
-      directory: dir,
-      timezone: repo.policy.timezone,
-      head: commit,
-      commits: walk.commits,
-      snapshots: compact(walk.snapshots),
-      records,
-    }).catch((error) => repo.logger.warn(`metrics cache not written: ${error.message}`));
+  if (useCache && walk) {
+    await writeCacheFiles(
+      gitDir,
+      {
+        directory: dir,
+        timezone: repo.policy.timezone,
+        head: commit,
+        commits: walk.commits,
+        tree: tree.map((e) => [e.path, e.blob]),
+        records,
+        lifecycles,
+      },
+      walk.snapshots,
+    ).catch((error) => repo.logger.warn(`metrics cache not written: ${error.message}`));
   }
   return {
     inputs,
     problems: set.problems,
-    commits: walk.commits,
-    cache: useCache ? walk.state : 'off',
+    commits: walk?.commits ?? 0,
+    cache: !useCache || !walk ? 'off' : walk.state,
   };
+}
+
+/** Everything from the cache: no history walk, no parsing. */
+function fromSummary(repo: IncidentRepository, summary: CacheSummary): RecordsAt {
+  const results = summary.tree.map(([path, blob]) =>
+    resultOf({ path, blob }, summary.records[blob]),
+  );
+  const set = collect(results, repo.policyProblems);
+  const inputs = set.incidents.map((incident) =>
+    metricInput(metricRecord(incident), summary.lifecycles[incident.id]),
+  );
+  return { inputs, problems: set.problems, commits: summary.commits, cache: 'hit' };
+}
+
+function resultOf(entry: TreeEntry, cached: CachedRecord | undefined): RecordResult {
+  if (!cached) {
+    return {
+      file: entry.path,
+      problems: [
+        { severity: 'error', file: entry.path, message: 'cannot read this file from git' },
+      ],
+    };
+  }
+  const incident = cached.record ? { ...cached.record, file: entry.path } : undefined;
+  return {
+    file: entry.path,
+    incident: incident as RecordResult['incident'],
+    problems: cached.problems,
+  };
+}
+
+/** Parses the tree's record files (cached ones are reused) as their texts arrive. */
+async function parseRecords(
+  repo: IncidentRepository,
+  tree: TreeEntry[],
+  summary: CacheSummary | undefined,
+) {
+  const records: Record<string, CachedRecord> = {};
+  const reader = new BlobReader(repo.git);
+  const pending = tree.map(async (entry) => {
+    const known = summary?.records[entry.blob];
+    const cached = known ?? parseVersion(repo, entry, await reader.read(entry.blob));
+    records[entry.blob] = cached;
+    return resultOf(entry, cached);
+  });
+  reader.close();
+  return { results: await Promise.all(pending), records };
+}
+
+function parseVersion(
+  repo: IncidentRepository,
+  entry: TreeEntry,
+  text: string | undefined,
+): CachedRecord {
+  if (text === undefined) return { problems: [] };
+  const result = readRecord(entry.path, text, repo.readOptions);
+  return { record: result.incident && metricRecord(result.incident), problems: result.problems };
+}
+
+async function walkWithCache(
+  repo: IncidentRepository,
+  gitDir: string,
+  commit: string,
+  summary: CacheSummary | undefined,
+) {
+  const dir = repo.directory;
+  if (summary && (await isAncestor(repo, summary.head, commit))) {
+    const cached = await readSnapshots(gitDir, summary.head);
+    if (cached) {
+      const walk = await walkHistory(repo.git, `${summary.head}..${commit}`, dir, new Set());
+      const shifted = cached.map((s) => ({ ...s, seq: s.seq + walk.commits }));
+      return {
+        snapshots: [...walk.snapshots, ...shifted],
+        commits: summary.commits + walk.commits,
+        state: 'incremental' as const,
+      };
+    }
+  }
+  const walk = await walkHistory(repo.git, commit, dir, new Set());
+  return { snapshots: walk.snapshots, commits: walk.commits, state: 'miss' as const };
 }
 
 async function listTree(repo: IncidentRepository, commit: string, dir: string) {
@@ -98,62 +181,12 @@ async function listTree(repo: IncidentRepository, commit: string, dir: string) {
   return entries.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-async function historyFor(
-  repo: IncidentRepository,
-  commit: string,
-  history: boolean,
-  cache: MetricsCache | undefined,
-  blobs: Set<string>,
-) {
-  const dir = repo.directory;
-  if (!history) {
-    const texts = await readBlobs(repo.git, blobs);
-    return { snapshots: [], commits: 0, texts, state: 'off' as const };
-  }
-  if (cache?.head === commit) {
-    const texts = blobs.size > 0 ? await readBlobs(repo.git, blobs) : new Map<string, string>();
-    return {
-      snapshots: expand(cache.snapshots),
-      commits: cache.commits,
-      texts,
-      state: 'hit' as const,
-    };
-  }
-  if (cache && (await isAncestor(repo, cache.head, commit))) {
-    const walk = await walkHistory(repo.git, `${cache.head}..${commit}`, dir, blobs);
-    const shifted = expand(cache.snapshots).map((s) => ({ ...s, seq: s.seq + walk.commits }));
-    return {
-      snapshots: [...walk.snapshots, ...shifted],
-      commits: cache.commits + walk.commits,
-      texts: walk.texts,
-      state: 'incremental' as const,
-    };
-  }
-  const walk = await walkHistory(repo.git, commit, dir, blobs);
-  return { ...walk, state: 'miss' as const };
-}
-
 async function isAncestor(repo: IncidentRepository, older: string, newer: string) {
   const result = await repo.git.run(['merge-base', '--is-ancestor', older, newer], {
     read: true,
     okCodes: [1, 128],
   });
   return result.code === 0;
-}
-
-function parseVersion(
-  repo: IncidentRepository,
-  entry: TreeEntry,
-  texts: Map<string, string>,
-): CachedRecord {
-  const text = texts.get(entry.blob);
-  if (text === undefined) {
-    return { problems: [{ severity: 'error', file: entry.path, message: 'cannot read from git' }] };
-  }
-  const result = readRecord(entry.path, text, repo.readOptions);
-  if (!result.incident) return { problems: result.problems };
-  const { data: _data, body: _body, ...record } = result.incident;
-  return { record, problems: result.problems };
 }
 
 function groupSnapshots(snapshots: Snapshot[]): Map<string, Snapshot[]> {

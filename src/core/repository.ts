@@ -27,6 +27,7 @@ export class IncidentRepository {
     readonly policy: Policy,
     readonly policyProblems: Problem[],
     readonly logger: Logger,
+    private readonly gitDirectory: string,
   ) {
     this.git = new Git(root, logger);
   }
@@ -41,8 +42,10 @@ export class IncidentRepository {
     overrides: { directory?: string } = {},
   ): Promise<IncidentRepository> {
     const probe = new Git(dir, logger);
-    const top = await probe.run(['rev-parse', '--show-toplevel'], { read: true });
-    const root = top.stdout.trim();
+    const top = await probe.run(['rev-parse', '--show-toplevel', '--absolute-git-dir'], {
+      read: true,
+    });
+    const [root, gitDir] = top.stdout.trim().split('\n');
     const { policy, problems } = await loadPolicy(root);
     const directory = overrides.directory?.trim().replace(/\\/g, '/').replace(/\/+$/, '');
     const inside =
@@ -53,13 +56,12 @@ export class IncidentRepository {
       );
     }
     const effective = inside ? { ...policy, directory } : policy;
-    return new IncidentRepository(root, effective, problems, logger);
+    return new IncidentRepository(root, effective, problems, logger, gitDir);
   }
 
   /** The absolute path of the git directory (`.git`, or a worktree's own). */
   async gitDir(): Promise<string> {
-    const result = await this.git.run(['rev-parse', '--absolute-git-dir'], { read: true });
-    return result.stdout.trim();
+    return this.gitDirectory;
   }
 
   /** The records folder, relative to the root, with forward slashes. */

@@ -2,6 +2,8 @@
  * Which commit a report describes, and the instant open records are judged at: HEAD and its
  * commit time by default, a revision the user names, or the last commit before a date.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IncidentRepository } from './repository';
 import { parseTimestamp } from './time';
 
@@ -19,9 +21,8 @@ export async function resolvePoint(
   asOf: string | undefined,
   useClock: boolean,
 ): Promise<ReportPoint> {
-  const shallow =
-    (await repo.git.run(['rev-parse', '--is-shallow-repository'], { read: true })).stdout.trim() ===
-    'true';
+  // git itself decides shallowness by this file's presence.
+  const shallow = existsSync(join(await repo.gitDir(), 'shallow'));
   if (asOf && asOf.startsWith('-')) {
     throw new Error(`--as-of ${asOf}: a date (2026-03-31) or a revision (v1.2, a commit id)`);
   }
@@ -37,17 +38,16 @@ export async function resolvePoint(
   }
 
   const rev = asOf ?? 'HEAD';
-  const found = await repo.git.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
+  const found = await repo.git.run(['show', '-s', '--format=%H %ct', `${rev}^{commit}`, '--'], {
     read: true,
-    okCodes: [1, 128],
+    okCodes: [128],
   });
-  const commit = found.stdout.trim();
+  const [commit, seconds] = found.stdout.trim().split(' ');
   if (!commit) {
     if (asOf) throw new Error(`--as-of ${asOf}: git knows no such revision or date`);
     return { now: useClock ? Date.now() : 0, shallow };
   }
-  const time = await repo.git.run(['show', '-s', '--format=%ct', commit], { read: true });
-  const committed = Number(time.stdout.trim()) * 1000;
+  const committed = Number(seconds) * 1000;
   return { commit, now: useClock ? Date.now() : committed, shallow };
 }
 
