@@ -61,7 +61,7 @@ export async function createRecord(repo: IncidentRepository, input: NewRecord, t
   const id = newId(prefix, time.at, (candidate) => ids.has(candidate));
   const file = recordPath(repo, id, time.at);
 
-  const content = renderRecord(id, input, time.at);
+  const content = renderRecord(id, input, time.at, repo.policy.timezone);
   const check = readRecord(file, content, repo.readOptions);
   if (!check.incident) throw new ProblemError('the new record would not be valid', check.problems);
   if (await exists(join(repo.root, file))) throw new Error(`${file} already exists`);
@@ -94,7 +94,7 @@ export function recordPath(repo: IncidentRepository, id: string, at: number): st
 }
 
 /** The text of a new record: front matter in the format's order, then the template. */
-export function renderRecord(id: string, input: NewRecord, at: number): string {
+export function renderRecord(id: string, input: NewRecord, at: number, zone = 'UTC'): string {
   const fields: [string, string | undefined][] = [
     ['id', id],
     ['title', input.title.replace(/\r?\n/g, ' ').trim()],
@@ -105,8 +105,11 @@ export function renderRecord(id: string, input: NewRecord, at: number): string {
     ['service', input.service],
     ['team', input.team],
     ['reporter', input.reporter],
-    ['started_at', input.startedAt === undefined ? undefined : formatTimestamp(input.startedAt)],
-    ['detected_at', formatTimestamp(at)],
+    [
+      'started_at',
+      input.startedAt === undefined ? undefined : formatTimestamp(input.startedAt, zone),
+    ],
+    ['detected_at', formatTimestamp(at, zone)],
   ];
   const lines = fields
     .filter(([, v]) => v !== undefined && v !== '')

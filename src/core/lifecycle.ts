@@ -66,9 +66,9 @@ const TIME_ORDER = [
   'reporter_notified_at',
 ];
 
-function setTime(key: string, at: number): FieldChange {
+function setTime(key: string, stamp: string): FieldChange {
   const after = TIME_ORDER.slice(0, TIME_ORDER.indexOf(key));
-  return { kind: 'set', key, value: formatTimestamp(at), after };
+  return { kind: 'set', key, value: stamp, after };
 }
 
 function setText(key: string, value: string, after: string[] = []): FieldChange {
@@ -77,17 +77,19 @@ function setText(key: string, value: string, after: string[] = []): FieldChange 
 
 /** Plans a step on a record at instant `at`; throws TransitionError when it is not allowed. */
 export function planStep(incident: Incident, step: Step, at: number, rules: StepRules): StepPlan {
+  // Times are written in the repository's zone, as a person there would write them.
+  const stamp = (t: number) => formatTimestamp(t, rules.timezone);
   switch (step.kind) {
     case 'triage':
       return planTriage(incident, step);
     case 'ack':
-      return planAck(incident, step, at);
+      return planAck(incident, step, stamp(at));
     case 'escalate':
-      return planEscalate(incident, step, at);
+      return planEscalate(incident, step, stamp(at));
     case 'resolve':
-      return planResolve(incident, step, at);
+      return planResolve(incident, step, stamp(at));
     case 'close':
-      return planClose(incident, step, at, rules);
+      return planClose(incident, step, stamp(at), stamp(step.notifiedAt ?? at), rules);
     case 'reopen':
       return planReopen(incident, step);
   }
@@ -132,7 +134,7 @@ function requirePriority(incident: Incident, action: string): void {
   );
 }
 
-function planAck(incident: Incident, step: Extract<Step, { kind: 'ack' }>, at: number): StepPlan {
+function planAck(incident: Incident, step: Extract<Step, { kind: 'ack' }>, at: string): StepPlan {
   const from = incident.status;
   if (from !== 'logged' && from !== 'triaged') {
     throw new TransitionError(
@@ -143,7 +145,7 @@ function planAck(incident: Incident, step: Extract<Step, { kind: 'ack' }>, at: n
   const changes: FieldChange[] = [setText('status', 'investigating')];
   if (incident.times.acknowledged_at === undefined) changes.push(setTime('acknowledged_at', at));
   if (step.assignee && step.assignee !== incident.assignee) {
-    changes.push(setText('assignee', step.assignee, ['priority', 'status']));
+    changes.push(setText('assignee', step.assignee, ['status', 'priority']));
   }
   const details = step.assignee ? [`Assignee: ${step.assignee}`] : [];
   return {
@@ -158,18 +160,18 @@ function planAck(incident: Incident, step: Extract<Step, { kind: 'ack' }>, at: n
 function planEscalate(
   incident: Incident,
   step: Extract<Step, { kind: 'escalate' }>,
-  at: number,
+  at: string,
 ): StepPlan {
   const from = incident.status;
   if (!isOpen(from)) {
     throw new TransitionError(`${incident.id} is ${from}; reopen it before escalating`);
   }
   if (!step.to.trim()) throw new TransitionError('an escalation needs --to (a team or person)');
-  const item = { at: formatTimestamp(at), kind: step.escalation, to: step.to, reason: step.reason };
+  const item = { at, kind: step.escalation, to: step.to, reason: step.reason };
   const changes: FieldChange[] = [{ kind: 'append', key: 'escalations', item }];
   // A functional escalation hands the incident to another team.
   if (step.escalation === 'functional' && step.to !== incident.team) {
-    changes.push(setText('team', step.to, ['priority', 'status']));
+    changes.push(setText('team', step.to, ['status', 'priority']));
   }
   return {
     from,
@@ -183,7 +185,7 @@ function planEscalate(
 function planResolve(
   incident: Incident,
   step: Extract<Step, { kind: 'resolve' }>,
-  at: number,
+  at: string,
 ): StepPlan {
   const from = incident.status;
   if (!isOpen(from)) throw new TransitionError(`${incident.id} is already ${from}`);
@@ -216,7 +218,8 @@ export function hasReview(incident: Incident): boolean {
 function planClose(
   incident: Incident,
   step: Extract<Step, { kind: 'close' }>,
-  at: number,
+  at: string,
+  notified: string,
   rules: StepRules,
 ): StepPlan {
   const from = incident.status;
@@ -235,7 +238,7 @@ function planClose(
   const changes: FieldChange[] = [
     setText('status', 'closed'),
     setTime('closed_at', at),
-    setTime('reporter_notified_at', step.notifiedAt ?? at),
+    setTime('reporter_notified_at', notified),
   ];
   if (step.postmortem) changes.push(setText('postmortem', step.postmortem, ['closed_at']));
   return {

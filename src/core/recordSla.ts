@@ -20,7 +20,7 @@ type Times = Incident['times'];
 
 /** The clock that matters for the record now; undefined without priority or detection. */
 export function currentSla(
-  incident: Pick<Incident, 'priority' | 'status'>,
+  incident: Pick<Incident, 'priority' | 'status' | 'type'>,
   times: Times,
   policy: Policy,
   calendar: BusinessCalendar,
@@ -28,7 +28,8 @@ export function currentSla(
 ): SlaClock | undefined {
   const detected = times.detected_at;
   const targets = incident.priority ? policy.priorities[incident.priority] : undefined;
-  if (!targets || detected === undefined) return undefined;
+  // Problems and service requests are not held to incident response targets.
+  if (!targets || detected === undefined || incident.type !== 'incident') return undefined;
 
   const open = isOpen(incident.status);
   const responded = times.acknowledged_at;
