@@ -1,0 +1,164 @@
+/**
+ * The workspace's incident repository as the views see it: opened for the first workspace
+ * folder, its records read from the working tree, and one change event for every view.
+ * Refreshes are serialised and coalesced: many file events become one reload.
+ */
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import * as vscode from 'vscode';
+import { availableSteps, type StepKind } from '../core/availableSteps';
+import type { Logger } from '../core/log';
+import { POLICY_FILE } from '../core/policy';
+import type { Incident, RecordResult } from '../core/record';
+import { collect, IncidentRepository, type RecordSet } from '../core/repository';
+import { recordsFolderSetting } from './config';
+import { Disposable } from './disposable';
+
+/** Where the workspace stands, for the welcome views (`gitIncidents.state`). */
+export type ModelState = 'loading' | 'noFolder' | 'noRepository' | 'noRecords' | 'ready';
+
+const EMPTY: RecordSet = { incidents: [], problems: [], invalid: [] };
+const DEBOUNCE_MS = 300;
+
+/** The repository, its records and what each record allows, refreshed on demand. */
+export class IncidentModel extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** Fires after every refresh. */
+  readonly onDidChange = this.changed.event;
+
+  state: ModelState = 'loading';
+  repo: IncidentRepository | undefined;
+  gitDir: string | undefined;
+  /** Each record file's own result, before duplicate ids are looked for. */
+  results: RecordResult[] = [];
+  set: RecordSet = EMPTY;
+  /** Why the repository could not be opened, for the log and the welcome view. */
+  failure: string | undefined;
+
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly logger: Logger) {
+    super();
+    this.register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  /** The folder the repository is looked for in. */
+  get folder(): vscode.WorkspaceFolder | undefined {
+    // Limitation: only the first workspace folder is used — one repository per window.
+    return vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** Reloads now, or right after the reload in progress; resolves when the data is fresh. */
+  refresh(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (this.running) {
+      this.queued = this.running.then(() => {
+        this.queued = undefined;
+        return this.start();
+      });
+      return this.queued;
+    }
+    return this.start();
+  }
+
+  /** Reloads a little later; bursts of file events make one reload. */
+  scheduleRefresh(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), DEBOUNCE_MS);
+  }
+
+  private start(): Promise<void> {
+    this.running = this.load()
+      .catch((error: Error) => this.logger.error(`reload failed: ${error.stack ?? error}`))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async load(): Promise<void> {
+    const started = Date.now();
+    const folder = this.folder;
+    if (!folder || folder.uri.scheme !== 'file') {
+      this.update('noFolder', undefined, []);
+      return;
+    }
+    let repo: IncidentRepository;
+    try {
+      repo = await IncidentRepository.open(folder.uri.fsPath, this.logger, {
+        directory: recordsFolderSetting(),
+      });
+      this.gitDir = await repo.gitDir();
+    } catch (error) {
+      this.failure = (error as Error).message;
+      this.logger.info(`no incident repository in ${folder.uri.fsPath}: ${this.failure}`);
+      this.update('noRepository', undefined, []);
+      return;
+    }
+    this.failure = undefined;
+    const results = await repo.readWorkingTree();
+    this.update(results.length > 0 ? 'ready' : 'noRecords', repo, results);
+    this.logger.debug(`loaded ${results.length} record file(s) in ${Date.now() - started} ms`);
+  }
+
+  private update(state: ModelState, repo: IncidentRepository | undefined, results: RecordResult[]) {
+    if (this.isDisposed) return;
+    this.state = state;
+    this.repo = repo;
+    this.results = results;
+    this.set = repo ? collect(results, repo.policyProblems) : EMPTY;
+    void vscode.commands.executeCommand('setContext', 'gitIncidents.state', state);
+    const hasSettings = repo !== undefined && existsSync(join(repo.root, POLICY_FILE));
+    void vscode.commands.executeCommand('setContext', 'gitIncidents.hasSettings', hasSettings);
+    this.changed.fire();
+  }
+
+  /** The URI of a file given relative to the repository root. */
+  uriOf(file: string): vscode.Uri {
+    if (!this.repo) throw new Error('no incident repository is open');
+    return vscode.Uri.file(join(this.repo.root, ...file.split('/')));
+  }
+
+  /** The path relative to the repository root of a file URI, or undefined outside it. */
+  fileOf(uri: vscode.Uri): string | undefined {
+    if (!this.repo || uri.scheme !== 'file') return undefined;
+    const root = vscode.Uri.file(this.repo.root).fsPath;
+    const path = uri.fsPath;
+    if (!path.startsWith(root + sep)) return undefined;
+    return path
+      .slice(root.length + 1)
+      .split(sep)
+      .join('/');
+  }
+
+  /** True for a markdown file inside the records folder. */
+  isRecordFile(uri: vscode.Uri): boolean {
+    const file = this.fileOf(uri);
+    const dir = this.repo?.directory;
+    if (!file || dir === undefined || !file.endsWith('.md')) return false;
+    return dir === '.' || file.startsWith(`${dir}/`);
+  }
+
+  /** The valid record with this id, if any. */
+  byId(id: string): Incident | undefined {
+    return this.set.incidents.find((incident) => incident.id === id);
+  }
+
+  /** The valid record stored in the file at `uri`, if any. */
+  byUri(uri: vscode.Uri): Incident | undefined {
+    const file = this.fileOf(uri);
+    return file ? this.set.incidents.find((incident) => incident.file === file) : undefined;
+  }
+
+  /** The lifecycle steps the record allows now. */
+  stepsOf(incident: Incident): StepKind[] {
+    const repo = this.repo;
+    if (!repo) return [];
+    return availableSteps(incident, Object.keys(repo.policy.priorities), {
+      reviewRequired: repo.policy.closure.reviewRequired,
+      timezone: repo.policy.timezone,
+    });
+  }
+}

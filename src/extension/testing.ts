@@ -1,0 +1,66 @@
+/**
+ * Hooks for the integration tests, returned from `activate` only when the extension runs in
+ * test mode (`ExtensionMode.Test`): what the tree shows, the status bar text, a file's
+ * diagnostics, and the last message exchanged with the metrics page.
+ */
+import type * as vscode from 'vscode';
+import type { RecordDiagnostics } from './diagnostics';
+import { MetricsPanel } from './metricsPanel';
+import type { HostMessage, PageMessage } from './metricsProtocol';
+import type { IncidentModel } from './model';
+import type { IncidentStatusBar } from './statusBar';
+import type { IncidentTree, TreeNode } from './tree';
+
+/** A tree item as the tests compare it. */
+export interface ItemSnapshot {
+  id?: string;
+  label: string;
+  description?: string;
+  contextValue?: string;
+  tooltip?: string;
+  children?: ItemSnapshot[];
+}
+
+/** The hooks. */
+export interface TestingApi {
+  refresh(): Promise<void>;
+  tree(): Promise<ItemSnapshot[]>;
+  statusBarText(): string;
+  diagnostics(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]>;
+  lastMetricsMessage(): HostMessage | undefined;
+  lastMetricsRendered(): Extract<PageMessage, { type: 'rendered' }> | undefined;
+  metricsHtml(): string | undefined;
+}
+
+/** Builds the hooks over the live components. */
+export function testingApi(parts: {
+  model: IncidentModel;
+  tree: IncidentTree;
+  statusBar: IncidentStatusBar;
+  diagnostics: RecordDiagnostics;
+}): TestingApi {
+  const snapshot = (node: TreeNode): ItemSnapshot => {
+    const item = parts.tree.getTreeItem(node);
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    const tooltip =
+      typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? undefined);
+    const children = parts.tree.getChildren(node);
+    return {
+      id: item.id,
+      label,
+      description: typeof item.description === 'string' ? item.description : undefined,
+      contextValue: item.contextValue,
+      tooltip,
+      ...(children.length > 0 ? { children: children.map(snapshot) } : {}),
+    };
+  };
+  return {
+    refresh: () => parts.model.refresh(),
+    tree: async () => parts.tree.getChildren().map(snapshot),
+    statusBarText: () => parts.statusBar.text,
+    diagnostics: async (uri) => parts.diagnostics.get(uri),
+    lastMetricsMessage: () => MetricsPanel.instance?.lastPosted,
+    lastMetricsRendered: () => MetricsPanel.instance?.lastRendered,
+    metricsHtml: () => MetricsPanel.instance?.html,
+  };
+}
