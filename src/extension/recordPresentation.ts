@@ -62,11 +62,11 @@ export function tooltipOf(incident: Incident, policy: Policy, now: number): vsco
   const line = (label: string, value: string | undefined) => {
     if (!value) return;
     tip.appendMarkdown(`**${label}:** `);
-    tip.appendText(value);
+    appendPlain(tip, value);
     tip.appendMarkdown('  \n');
   };
   tip.appendMarkdown('**');
-  tip.appendText(incident.title);
+  appendPlain(tip, incident.title);
   tip.appendMarkdown('**  \n');
   line('Id', incident.id);
   line('Status', incident.status);
@@ -82,4 +82,12 @@ export function tooltipOf(incident: Incident, policy: Policy, now: number): vsco
   line('Assignee', incident.assignee);
   line('File', incident.file);
   return tip;
+}
+
+/**
+ * Appends text that must read exactly as written. `appendText` escapes markdown syntax but
+ * leaves `&` and `<`, so an entity such as `&amp;` in a title would render as `&`.
+ */
+function appendPlain(markdown: vscode.MarkdownString, text: string): void {
+  markdown.appendText(text.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
 }
