@@ -53,12 +53,16 @@ interface CommitHeader {
 const ZERO = /^0+$/;
 const FORMAT = '--format=%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%s';
 
-/** Walks `range` (e.g. `HEAD`, or `old..HEAD`), reading every record version in `dir`. */
+/**
+ * Walks `range` (e.g. `HEAD`, or `old..HEAD`), reading every record version in `dir`, or
+ * only in the files `paths` when given.
+ */
 export async function walkHistory(
   git: Git,
   range: string,
   dir: string,
   keepText: Set<string>,
+  paths?: string[],
 ): Promise<HistoryWalk> {
   const reader = new BlobReader(git);
   const versions = new Map<string, Promise<string | undefined>>();
@@ -76,7 +80,7 @@ export async function walkHistory(
     FORMAT,
     range,
     '--',
-    `${dir}/`,
+    ...(paths ?? [`${dir}/`]),
   ]);
   const stderr: Buffer[] = [];
   log.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));

@@ -4,6 +4,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { mapLimit } from './concurrency';
+import { scanVersion } from './frontMatterScan';
 import { Git, GitError } from './git';
 import type { Logger } from './log';
 import { loadPolicy, type Policy, zoneForOffsetless } from './policy';
@@ -17,6 +19,9 @@ export interface RecordSet {
   /** Files that could not be read as records. */
   invalid: string[];
 }
+
+// Enough parallel reads to hide file-system latency, few enough to stay clear of EMFILE.
+const READ_CONCURRENCY = 64;
 
 /** A repository opened for incident work. */
 export class IncidentRepository {
@@ -87,13 +92,14 @@ export class IncidentRepository {
    * for; an editor passes these to `collect` with the text of unsaved documents swapped in.
    */
   async readWorkingTree(): Promise<RecordResult[]> {
+    const files = await this.recordFiles();
+    return mapLimit(files, READ_CONCURRENCY, (file) => this.readFile(file));
+  }
+
+  /** The record files of the working tree, relative to the root, with forward slashes. */
+  async recordFiles(): Promise<string[]> {
     const files = await markdownFiles(join(this.root, this.directory));
-    const results: RecordResult[] = [];
-    for (const path of files) {
-      const file = relative(this.root, path).split(sep).join('/');
-      results.push(await this.readFile(file));
-    }
-    return results;
+    return files.map((path) => relative(this.root, path).split(sep).join('/'));
   }
 
   /** Reads one record file of the working tree. */
@@ -108,24 +114,58 @@ export class IncidentRepository {
   }
 
   /** Finds a record by id (or by a unique id suffix) in the working tree. */
-  async find(idOrPath: string): Promise<{ set: RecordSet; incident: Incident }> {
-    const set = await this.loadWorkingTree();
-    const exact = set.incidents.filter((i) => i.id === idOrPath || i.file === idOrPath);
+  async find(idOrPath: string): Promise<{ incident: Incident }> {
+    // Only the matching file is parsed in full: a quick scan of every file finds its id.
+    const files = await this.recordFiles();
+    const texts = await mapLimit(files, READ_CONCURRENCY, (file) =>
+      readFile(join(this.root, file), 'utf8').catch(() => undefined),
+    );
+    const scanned = files.map((file, i) => ({
+      file,
+      text: texts[i],
+      id: texts[i] === undefined ? undefined : scanVersion(texts[i] as string)?.id,
+    }));
+    const wanted = idOrPath.toLowerCase();
+    const exact = scanned.filter((s) => s.id === idOrPath || s.file === idOrPath);
     const matches =
-      exact.length > 0
-        ? exact
-        : set.incidents.filter((i) => i.id.toLowerCase().endsWith(idOrPath.toLowerCase()));
-    if (matches.length === 1) return { set, incident: matches[0] };
-
-    const invalid = set.problems.filter((p) => p.severity === 'error' && p.file.includes(idOrPath));
-    if (invalid.length > 0) {
-      throw new RecordNotUsable(idOrPath, invalid);
+      exact.length > 0 ? exact : scanned.filter((s) => s.id?.toLowerCase().endsWith(wanted));
+    const ids = new Set(matches.map((m) => m.id));
+    if (ids.size > 1) {
+      throw new Error(`${idOrPath}: it matches ${[...ids].join(', ')}; give the whole id`);
     }
-    const hint =
-      matches.length > 1
-        ? `it matches ${matches.map((i) => i.id).join(', ')}; give the whole id`
-        : `no record has that id; \`git incidents list --all\` shows the ids`;
-    throw new Error(`${idOrPath}: ${hint}`);
+    if (matches.length > 1) {
+      const set = collect(matches.map((m) => readRecord(m.file, m.text ?? '', this.readOptions)));
+      throw new RecordNotUsable(
+        idOrPath,
+        set.problems.filter((p) => p.severity === 'error'),
+      );
+    }
+    if (matches.length === 1) return { incident: this.usable(idOrPath, matches[0]) };
+
+    const unreadable = scanned.filter((s) => s.id === undefined && s.file.includes(idOrPath));
+    const problems = unreadable.flatMap((s) =>
+      readRecord(s.file, s.text ?? '', this.readOptions).problems.filter(
+        (p) => p.severity === 'error',
+      ),
+    );
+    if (problems.length > 0) throw new RecordNotUsable(idOrPath, problems);
+    throw new Error(
+      `${idOrPath}: no record has that id; \`git incidents list --all\` shows the ids`,
+    );
+  }
+
+  private usable(idOrPath: string, match: { file: string; text?: string }): Incident {
+    if (match.text === undefined) {
+      throw new RecordNotUsable(idOrPath, [
+        { severity: 'error', file: match.file, message: 'cannot read the file' },
+      ]);
+    }
+    const result = readRecord(match.file, match.text, this.readOptions);
+    if (result.incident) return result.incident;
+    throw new RecordNotUsable(
+      idOrPath,
+      result.problems.filter((p) => p.severity === 'error'),
+    );
   }
 }
 
