@@ -1,8 +1,11 @@
 /**
  * Unsaved editor changes are the user's: a step never writes under them. A dirty record is
  * saved and its edits committed on their own only when the user says so in a modal; a
- * programmatic call stops instead, with a message saying what to do.
+ * programmatic call stops instead, with a message saying what to do. Saved edits not yet
+ * committed get the same offer, since the core refuses to step over them.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { commitFile, uncommittedState } from '../core/commit';
 import { readRecord } from '../core/record';
@@ -12,6 +15,7 @@ import type { IncidentRepository } from '../core/repository';
 export type GuardResult = 'clear' | 'cancelled' | 'dirty';
 
 const SAVE = 'Save and Continue';
+const COMMIT = 'Commit and Continue';
 
 /**
  * Checks the editor buffer of `file` before `action` writes it. With `ask`, a modal offers
@@ -28,7 +32,7 @@ export async function guardUnsaved(
   const document = vscode.workspace.textDocuments.find(
     (doc) => doc.uri.toString() === uri.toString(),
   );
-  if (!document?.isDirty) return 'clear';
+  if (!document?.isDirty) return ask ? offerToCommitSaved(repo, file, action) : 'clear';
 
   if (!ask) {
     void vscode.window.showWarningMessage(
@@ -61,5 +65,30 @@ export async function guardUnsaved(
   if (await uncommittedState(repo.git, file)) {
     await commitFile(repo.git, file, `${check.incident.id}: edited\n`, false);
   }
+  return 'clear';
+}
+
+/**
+ * Saved but uncommitted edits (auto save does this) would make the core refuse the step;
+ * offer to commit them on their own first. Declining leaves the core to explain.
+ */
+async function offerToCommitSaved(
+  repo: IncidentRepository,
+  file: string,
+  action: string,
+): Promise<GuardResult> {
+  if (!(await uncommittedState(repo.git, file))) return 'clear';
+  const check = readRecord(file, await readFile(join(repo.root, file), 'utf8'), repo.readOptions);
+  if (!check.incident) return 'clear';
+  const choice = await vscode.window.showWarningMessage(
+    `${file} has saved changes that are not committed.`,
+    {
+      modal: true,
+      detail: `Commit them first, on their own, then ${action}?`,
+    },
+    COMMIT,
+  );
+  if (choice !== COMMIT) return 'cancelled';
+  await commitFile(repo.git, file, `${check.incident.id}: edited\n`, false);
   return 'clear';
 }

@@ -81,14 +81,16 @@ export function commitCount(): number {
 /** Waits until `condition` holds; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(
   condition: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();
     if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    }
     await new Promise((wake) => setTimeout(wake, 100));
   }
 }
