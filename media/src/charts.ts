@@ -41,17 +41,23 @@ function draw(id: string, config: ChartConfiguration<'bar'>): void {
   charts.set(id, new Chart(canvas, config));
 }
 
-function options(stacked: boolean, max?: number): ChartConfiguration<'bar'>['options'] {
+function options(
+  stacked: boolean,
+  max?: number,
+  whole = false,
+): ChartConfiguration<'bar'>['options'] {
   const colors = theme();
   Chart.defaults.color = colors.text;
   Chart.defaults.font.family = colors.font;
   const axis = { grid: { color: colors.grid }, ticks: { color: colors.text }, stacked };
+  // Counts get whole-number ticks only.
+  const y = { ...axis, ticks: { ...axis.ticks, precision: whole ? 0 : undefined } };
   return {
     animation: false,
     responsive: true,
     maintainAspectRatio: false,
     plugins: { legend: { labels: { color: colors.text } } },
-    scales: { x: axis, y: { ...axis, beginAtZero: true, max } },
+    scales: { x: axis, y: { ...y, beginAtZero: true, max } },
   };
 }
 
@@ -123,7 +129,7 @@ export function drawCharts(report: ReportView): void {
         ),
       ),
     },
-    options: options(true),
+    options: options(true, undefined, true),
   });
   draw('reopenChart', {
     type: 'bar',

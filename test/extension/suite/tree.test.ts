@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { screenshot } from './screenshot';
 import { flatten, type ItemSnapshot, testing } from './support';
 
 /** The fixture's records; other suites add records of their own to the same workspace. */
@@ -64,6 +65,12 @@ describe('Incidents tree', () => {
 
     const closed = find(roots, 'INC-20260105-chk502');
     assert.equal(closed.description, 'P1 · closed · sam');
+  });
+
+  it('shows in the Incidents view container (screenshot)', async () => {
+    await vscode.commands.executeCommand('gitIncidents.records.focus');
+    await new Promise((wake) => setTimeout(wake, 1000));
+    await screenshot('incidents-tree');
   });
 
   it('flags on each item only the steps its state allows', async () => {
