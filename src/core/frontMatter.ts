@@ -22,10 +22,18 @@ export interface FrontMatterSplit {
 /** Lines that git leaves in a file when a merge stops on a conflict. */
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})(\s|$)/;
 
-/** Finds merge-conflict markers; each is a problem on its own line. */
+/**
+ * Finds merge-conflict markers; each is a problem on its own line. A `=======` line alone is
+ * also markdown (the underline of a seven-letter heading such as "Summary") and `>>>>>>>` a
+ * nested quote, so markers count only in a file that has an opening `<<<<<<<` line.
+ */
 export function conflictMarkers(content: string, file: string): Problem[] {
   const problems: Problem[] = [];
-  content.split('\n').forEach((line, index) => {
+  const lines = content.split('\n');
+  if (!lines.some((line) => line.startsWith('<<<<<<<') && CONFLICT_MARKER.test(line))) {
+    return problems;
+  }
+  lines.forEach((line, index) => {
     if (!CONFLICT_MARKER.test(line)) return;
     problems.push({
       severity: 'error',
