@@ -4,7 +4,13 @@
  * key order, quoting, a byte-order mark, CRLF line endings and the body stay as they were.
  */
 import type { Problem } from './problem';
-import { parseYaml, type ParsedYaml, renderMappingItems, renderScalar } from './yamlText';
+import {
+  parseYaml,
+  type ParsedYaml,
+  renderMappingItems,
+  renderScalar,
+  type TopLevelEntry,
+} from './yamlText';
 
 const BOM = '\uFEFF';
 
@@ -126,7 +132,9 @@ function editYaml(yaml: string, parsed: ParsedYaml, change: FieldChange, eol: st
   if (change.kind === 'set') {
     const rendered = renderValue(change.value);
     if (entry?.inlineScalar) {
-      return yaml.slice(0, entry.valueStart) + rendered + yaml.slice(entry.valueEnd);
+      return (
+        yaml.slice(0, entry.valueStart) + spaced(yaml, entry, rendered) + yaml.slice(entry.valueEnd)
+      );
     }
     if (entry) {
       throw new Error(`\`${change.key}\` is not a one-line value; edit it by hand`);
@@ -157,6 +165,17 @@ function appendItem(
   const at = lineEnd(yaml, entry.nodeEnd - 1);
   const lines = renderMappingItems([change.item], indent);
   return yaml.slice(0, at) + lines.map((line) => line + eol).join('') + yaml.slice(at);
+}
+
+/**
+ * An empty value (`key:`) starts right after the colon, or at a trailing comment: the new
+ * value needs a space before it, and one before the `#`, or YAML reads neither as meant.
+ */
+function spaced(yaml: string, entry: TopLevelEntry, rendered: string): string {
+  if (entry.valueStart !== entry.valueEnd) return rendered;
+  const before = /[ \t]/.test(yaml[entry.valueStart - 1] ?? '') ? '' : ' ';
+  const after = yaml[entry.valueEnd] === '#' ? ' ' : '';
+  return before + rendered + after;
 }
 
 /** After the last of the preferred keys that holds a one-line value, else at the end. */
