@@ -9,6 +9,11 @@ await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js
   banner: { js: '#!/usr/bin/env node' } });
 chmodSync('dist/cli.js', 0o755);
 
+// The GitHub Action's entry (action.yml runs it after building; see docs/ci.md).
+if (existsSync('src/action/main.ts')) {
+  await build({ ...common, entryPoints: ['src/action/main.ts'], outfile: 'dist/action.js' });
+}
+
 if (existsSync('src/extension/extension.ts')) {
   await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
     format: 'cjs', external: ['vscode'] });

@@ -2,6 +2,7 @@
  * The incident lifecycle: which step may follow which, and what each step changes in the
  * front matter. Pure: no files, no git. A step returns field changes and a commit subject.
  */
+import { type ClosureReview, closureViolations, describeViolations } from './closure';
 import type { FieldChange } from './frontMatter';
 import type { Incident, Status } from './record';
 import { formatTimestamp } from './time';
@@ -30,7 +31,7 @@ export type Step =
   | { kind: 'ack'; assignee?: string }
   | { kind: 'escalate'; escalation: 'functional' | 'hierarchical'; to: string; reason: string }
   | { kind: 'resolve'; resolution: string; workaround?: string; rootCause?: string }
-  | { kind: 'close'; postmortem?: string; notifiedAt?: number }
+  | { kind: 'close'; postmortem?: string; notifiedAt?: number; review?: ClosureReview }
   | { kind: 'reopen'; reason?: string };
 
 /** What a step does to a record: the new status, the changes, and the commit subject. */
@@ -235,6 +236,11 @@ function planClose(
         '"## Post-incident review" section to the record',
     );
   }
+  // The review's text is read by the caller (`prepareClose`); judging it stays pure.
+  const linked = step.postmortem ?? incident.postmortem;
+  const violations =
+    needsReview && step.review ? closureViolations(incident, step.review, linked) : [];
+  if (violations.length > 0) throw new TransitionError(describeViolations(incident, violations));
   const changes: FieldChange[] = [
     setText('status', 'closed'),
     setTime('closed_at', at),

@@ -32,8 +32,17 @@ export interface Policy {
   /** `YYYY-MM-DD` dates in `timezone`. */
   holidays: string[];
   priorities: Record<string, PriorityPolicy>;
-  /** Priorities needing a post-incident review before close. */
-  closure: { reviewRequired: string[] };
+  /** What `close` requires; see closure.ts. */
+  closure: {
+    /** Priorities needing a post-incident review before close. */
+    reviewRequired: string[];
+    /** Review sections that must be filled (not empty, not a placeholder). */
+    reviewSections: string[];
+    /** Every follow-up action of a review names an owner. */
+    followUpOwnerRequired: boolean;
+  };
+  /** Folder for new reviews, relative to the root; unset: `reviews` beside the records. */
+  reviewsDirectory?: string;
   idPrefix: string;
   /** `by-month`: new records go to `<directory>/YYYY/MM/<id>.md`; `flat`: `<directory>/`. */
   layout: 'by-month' | 'flat';
@@ -64,6 +73,13 @@ const HINTS: Record<string, [expected: string, example: string]> = {
   'priorities.*.resolve': [DURATION_EXPECTED, 'resolve: 4h'],
   closure: ['a mapping with review_required', 'closure: {review_required: [P1, P2]}'],
   'closure.review_required': ['a list of priority names', 'review_required: [P1, P2]'],
+  'closure.review_sections': ['a list of section titles', 'review_sections: [Root cause]'],
+  'closure.follow_up_owner_required': ['true or false', 'follow_up_owner_required: true'],
+  reviews_directory: ['a relative folder inside the repository', 'reviews_directory: reviews'],
+  notifications: [
+    'webhook URLs in GIT_INCIDENTS_SLACK_WEBHOOK / GIT_INCIDENTS_TEAMS_WEBHOOK or git config',
+    'git config --global incidents.slackWebhook https://hooks.slack.com/…',
+  ],
   id_prefix: ['a letter, then letters or digits', 'id_prefix: INC'],
   layout: ['by-month or flat', 'layout: flat'],
 };
@@ -185,12 +201,30 @@ const READERS: Record<string, Reader> = {
   },
   closure(value, policy, report) {
     if (!isMapping(value, 'closure', report)) return;
-    warnExtra(value, ['review_required'], 'closure', report);
+    const known = ['review_required', 'review_sections', 'follow_up_owner_required'];
+    warnExtra(value, known, 'closure', report);
     const list = value.review_required ?? [];
-    if (Array.isArray(list) && list.every((p) => typeof p === 'string')) {
-      policy.closure.reviewRequired = list;
-    } else report('closure.review_required', `${show(list)} is not a list of priorities`);
+    if (isTextList(list)) policy.closure.reviewRequired = list;
+    else report('closure.review_required', `${show(list)} is not a list of priorities`);
+    const sections = value.review_sections ?? [];
+    if (isTextList(sections)) policy.closure.reviewSections = sections.map((s) => s.trim());
+    else report('closure.review_sections', `${show(sections)} is not a list of section titles`);
+    const owner = value.follow_up_owner_required ?? false;
+    if (typeof owner === 'boolean') policy.closure.followUpOwnerRequired = owner;
+    else report('closure.follow_up_owner_required', `${show(owner)} is not true or false`);
   },
+  reviews_directory(value, policy, report) {
+    const dir = typeof value === 'string' ? value.trim().replace(/\\/g, '/') : '';
+    const inside = dir !== '' && !/^([A-Za-z]:)?\//.test(dir) && !dir.split('/').includes('..');
+    if (inside) policy.reviewsDirectory = dir.replace(/\/+$/, '') || '.';
+    else report('reviews_directory', `${show(value)} is outside the repository; not used`);
+  },
+  // A committed file is read by everyone with access to the repository, and its history
+  // keeps a secret forever: webhook URLs are credentials, so they never come from here.
+  notifications: refuseWebhooks('notifications'),
+  webhooks: refuseWebhooks('webhooks'),
+  slack_webhook: refuseWebhooks('slack_webhook'),
+  teams_webhook: refuseWebhooks('teams_webhook'),
   id_prefix(value, policy, report) {
     if (typeof value === 'string' && /^[A-Za-z][A-Za-z0-9]{0,15}$/.test(value)) {
       policy.idPrefix = value;
@@ -201,6 +235,18 @@ const READERS: Record<string, Reader> = {
     else report('layout', `unknown layout ${show(value)}; by-month is used`);
   },
 };
+
+function refuseWebhooks(key: string): Reader {
+  return (_value, _policy, report) =>
+    report(
+      key,
+      `\`${key}\` is not read from .incidents.yml: a webhook URL is a secret, and a ` +
+        'committed file would publish it to everyone who can read the repository (and keep ' +
+        'it in history); remove it, revoke the webhook, and set GIT_INCIDENTS_SLACK_WEBHOOK ' +
+        'or GIT_INCIDENTS_TEAMS_WEBHOOK, or `git config --global incidents.slackWebhook URL`',
+      { expected: HINTS.notifications[0], example: HINTS.notifications[1] },
+    );
+}
 
 /**
  * A priority's targets. A written priority keeps only the targets it names; a bad target
@@ -345,10 +391,14 @@ function defaultPolicy(): Policy {
       P3: { name: 'Medium', respond: duration('1bd'), resolve: duration('5bd') },
       P4: { name: 'Low' },
     },
-    closure: { reviewRequired: ['P1', 'P2'] },
+    closure: { reviewRequired: ['P1', 'P2'], reviewSections: [], followUpOwnerRequired: false },
     idPrefix: 'INC',
     layout: 'by-month',
   };
+}
+
+function isTextList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

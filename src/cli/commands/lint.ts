@@ -2,6 +2,7 @@
  * `lint`: every problem in the records and the settings, as text, JSON, or GitHub workflow
  * annotations on the exact file and line. Exits 1 when there is an error.
  */
+import { lintProblems } from '../../core/closureCheck';
 import { formatProblem, type Problem } from '../../core/problem';
 import { type CliContext, type Command, UsageError } from '../context';
 
@@ -27,13 +28,13 @@ export function annotation(problem: Problem): string {
 
 export const lintCommand: Command = {
   name: 'lint',
-  summary: 'check every record and .incidents.yml; exit 1 on errors',
+  summary: 'check every record, review and .incidents.yml; exit 1 on errors',
   usage: 'lint [--format text|json|github]',
   options: { format: { type: 'string' } },
   async run(cli: CliContext) {
     const repo = await cli.repo();
-    const set = await repo.loadWorkingTree();
-    const problems = set.problems;
+    // The records' and settings' problems, and the closure rules (reviews) on top.
+    const { set, problems } = await lintProblems(repo);
     const format = cli.string('format') ?? 'text';
     if (format === 'json') cli.out(`${JSON.stringify(problems, null, 2)}\n`);
     else if (format === 'github') cli.out(problems.map((p) => `${annotation(p)}\n`).join(''));
