@@ -153,6 +153,7 @@ function appendItem(
 ): string {
   const entry = parsed.entries.get(change.key);
   if (entry && !entry.blockSequence) {
+    if (isEmptyList(yaml, parsed, entry)) return startList(yaml, entry, change.item, eol);
     throw new Error(`\`${change.key}\` is not written as a \`- item\` list; edit it by hand`);
   }
   if (!entry) {
@@ -165,6 +166,28 @@ function appendItem(
   const at = lineEnd(yaml, entry.nodeEnd - 1);
   const lines = renderMappingItems([change.item], indent);
   return yaml.slice(0, at) + lines.map((line) => line + eol).join('') + yaml.slice(at);
+}
+
+/** `key:`, `key: ~` or `key: []` on a line of its own: a list with nothing in it yet. */
+function isEmptyList(yaml: string, parsed: ParsedYaml, entry: TopLevelEntry): boolean {
+  const value = (parsed.data as Record<string, unknown>)[entry.key];
+  const empty = value === null || (Array.isArray(value) && value.length === 0);
+  return empty && lineStart(yaml, entry.keyStart) === entry.keyStart;
+}
+
+/** Replaces an empty list's value by a block list of one item; a trailing comment stays. */
+function startList(
+  yaml: string,
+  entry: TopLevelEntry,
+  item: Record<string, string>,
+  eol: string,
+): string {
+  const start = lineStart(yaml, entry.keyStart);
+  const key = yaml.slice(start, entry.valueStart).trimEnd();
+  const comment = yaml.slice(entry.valueEnd, entry.nodeEnd).trim();
+  const lines = [comment ? `${key} ${comment}` : key, ...renderMappingItems([item], '  ')];
+  const end = lineEnd(yaml, entry.nodeEnd - 1);
+  return yaml.slice(0, start) + lines.map((line) => line + eol).join('') + yaml.slice(end);
 }
 
 /**
