@@ -136,6 +136,11 @@ function editYaml(yaml: string, parsed: ParsedYaml, change: FieldChange, eol: st
         yaml.slice(0, entry.valueStart) + spaced(yaml, entry, rendered) + yaml.slice(entry.valueEnd)
       );
     }
+    if (entry && isBlockText(yaml, parsed, entry)) {
+      // A hand-written `key: |` block: the new one-line value replaces the whole block.
+      const end = lineEnd(yaml, entry.nodeEnd - 1);
+      return yaml.slice(0, entry.valueStart) + rendered + eol + yaml.slice(end);
+    }
     if (entry) {
       throw new Error(`\`${change.key}\` is not a one-line value; edit it by hand`);
     }
@@ -166,6 +171,13 @@ function appendItem(
   const at = lineEnd(yaml, entry.nodeEnd - 1);
   const lines = renderMappingItems([change.item], indent);
   return yaml.slice(0, at) + lines.map((line) => line + eol).join('') + yaml.slice(at);
+}
+
+/** A top-level text value written as a `|` or `>` block over several lines. */
+function isBlockText(yaml: string, parsed: ParsedYaml, entry: TopLevelEntry): boolean {
+  const value = (parsed.data as Record<string, unknown>)[entry.key];
+  const block = !entry.inlineScalar && typeof value === 'string';
+  return block && lineStart(yaml, entry.keyStart) === entry.keyStart;
 }
 
 /** `key:`, `key: ~` or `key: []` on a line of its own: a list with nothing in it yet. */
