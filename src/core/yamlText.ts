@@ -142,8 +142,13 @@ function describeError(code: string, message: string, text: string, pos: number)
   return `duplicate key \`${key}\``;
 }
 
-/** Renders a scalar the way a person would write it: plain when YAML reads it back the same. */
+/**
+ * Renders a scalar the way a person would write it: plain when YAML reads it back the same.
+ * Always one line: text with a line break is double-quoted with escapes, never a `|` block,
+ * whose lines would need the indentation of wherever the value is spliced in.
+ */
 export function renderScalar(value: string | number | boolean | null): string {
+  if (typeof value === 'string' && /[\r\n]/.test(value)) return JSON.stringify(value);
   return stringify(value, { version: '1.2', schema: 'core', lineWidth: 0 }).trimEnd();
 }
 
