@@ -73,6 +73,8 @@ export function parseYaml(text: string): ParsedYaml {
     lineCounter: lines,
     prettyErrors: false,
     keepSourceTokens: false,
+    // The library otherwise prints some warnings (e.g. on `? [a, b]` keys) on stderr itself.
+    logLevel: 'error',
   });
   const issues: YamlIssue[] = doc.errors.map((error) => {
     const pos = lines.linePos(error.pos[0]);
