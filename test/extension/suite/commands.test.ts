@@ -154,6 +154,23 @@ describe('lifecycle commands', () => {
   });
 });
 
+describe('commands from the editor title', () => {
+  it('Show History takes the URI of the open record', async () => {
+    const uri = fileUri('incidents/2026/01/INC-20260112-dbloop.md');
+    const result = (await vscode.commands.executeCommand('gitIncidents.showHistory', uri)) as {
+      ok: boolean;
+      id: string;
+      events: { text: string }[];
+    };
+    assert.equal(result.id, 'INC-20260112-dbloop');
+    assert.deepEqual(
+      result.events.map((e) => e.text),
+      ['created → resolved'],
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
+
 describe('unsaved edits guard', () => {
   const file = 'incidents/2026/03/INC-20260302-vpn.md';
 

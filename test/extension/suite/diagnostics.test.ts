@@ -10,7 +10,8 @@ const VPN = 'incidents/2026/03/INC-20260302-vpn.md';
 function describe_(diagnostic: vscode.Diagnostic): string {
   const { start, end } = diagnostic.range;
   const severity = vscode.DiagnosticSeverity[diagnostic.severity];
-  return `${start.line}:${start.character}-${end.line}:${end.character} ${severity} ${diagnostic.message}`;
+  const range = `${start.line}:${start.character}-${end.line}:${end.character}`;
+  return `${range} ${severity} ${diagnostic.message}`;
 }
 
 async function diagnosticsOf(file: string, what: string, match: (d: string[]) => boolean) {

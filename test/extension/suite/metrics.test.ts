@@ -16,7 +16,7 @@ async function rendered(api: Api, ready: (report: Report) => boolean, what: stri
       return drawn.revision === posted.report.revision && { report: posted.report, drawn };
     },
     what,
-    20_000,
+    15_000,
   );
 }
 
@@ -28,7 +28,8 @@ async function setTheme(name: string | undefined): Promise<void> {
   await pause(1500);
 }
 
-describe('metrics webview', () => {
+describe('metrics webview', function () {
+  this.timeout(30_000);
   after(async () => {
     await setTheme(undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -26,7 +26,7 @@ describe('Incidents tree', () => {
     await vscode.commands.executeCommand('gitIncidents.groupBy', 'status');
   });
 
-  it('groups the fixture records by status, in lifecycle order, and lists problem files', async () => {
+  it('groups by status in lifecycle order and lists problem files', async () => {
     const api = await testing();
     await api.refresh();
     const roots = await api.tree();
@@ -48,7 +48,7 @@ describe('Incidents tree', () => {
     );
   });
 
-  it('describes each record as "priority · age · assignee" with its SLA in the tooltip', async () => {
+  it('describes a record as "priority · age · assignee", its SLA in the tooltip', async () => {
     const api = await testing();
     const roots = await api.tree();
     const sso = find(roots, 'INC-20260210-sso');
@@ -94,7 +94,7 @@ describe('Incidents tree', () => {
     );
   });
 
-  it('regroups by priority, service and team, remembers it, and keeps item ids stable', async () => {
+  it('regroups by priority, service and team, remembers it, keeps ids stable', async () => {
     const api = await testing();
     await vscode.commands.executeCommand('gitIncidents.groupBy', 'priority');
     assert.equal(vscode.workspace.getConfiguration('gitIncidents').get('groupBy'), 'priority');
