@@ -5,6 +5,7 @@
  * entry sits in the text, so writers can change one value without re-printing the rest.
  */
 import {
+  type Document,
   isAlias,
   isMap,
   isScalar,
@@ -69,7 +70,8 @@ export function parseYaml(text: string): ParsedYaml {
   const doc = parseDocument(text, {
     version: '1.2',
     schema: 'core',
-    uniqueKeys: true,
+    // Checked below in one pass: the library compares each key with every earlier one.
+    uniqueKeys: false,
     lineCounter: lines,
     prettyErrors: false,
     keepSourceTokens: false,
@@ -99,10 +101,35 @@ export function parseYaml(text: string): ParsedYaml {
       return visit.BREAK;
     },
   });
+  issues.push(...duplicateKeys(doc, lines));
   if (isMap(doc.contents)) collectEntries(doc.contents.items, lines, entries);
   if (issues.length > 0) return { data: undefined, entries, issues };
 
   return { data: doc.toJS({ maxAliasCount: 0 }), entries, issues };
+}
+
+/** Keys that appear twice in a mapping, in document order, each found with a set. */
+function duplicateKeys(doc: Document.Parsed, lines: LineCounter): YamlIssue[] {
+  const found: { at: number; key: string }[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        // As plain data `1` and "1" (or `null` and "null") are one key: both are refused.
+        const key = String(pair.key.value);
+        if (seen.has(key)) found.push({ at: pair.key.range?.[0] ?? 0, key });
+        else seen.add(key);
+      }
+    },
+  });
+  return found
+    .sort((a, b) => a.at - b.at)
+    .map(({ at, key }) => {
+      const pos = lines.linePos(at);
+      const message = `duplicate key \`${key}\``;
+      return { message, line: pos.line, column: pos.col, code: 'DUPLICATE_KEY' };
+    });
 }
 
 function collectEntries(
