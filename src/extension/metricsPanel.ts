@@ -95,7 +95,8 @@ export class MetricsPanel extends Disposable {
     void this.pushUpdate();
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** Handles one message from the page (tests send theirs through here too). */
+  async receive(raw: unknown): Promise<void> {
     const message = parsePageMessage(raw);
     if (!message) {
       this.logger.warn(`ignored an unknown message from the metrics page: ${JSON.stringify(raw)}`);

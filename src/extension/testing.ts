@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import type { RecordDiagnostics } from './diagnostics';
 import { MetricsPanel } from './metricsPanel';
-import type { HostMessage, PageMessage } from './metricsProtocol';
+import type { HostMessage, MetricsParams, PageMessage } from './metricsProtocol';
 import type { IncidentModel } from './model';
 import type { IncidentStatusBar } from './statusBar';
 import type { IncidentTree, TreeNode } from './tree';
@@ -30,6 +30,8 @@ export interface TestingApi {
   lastMetricsMessage(): HostMessage | undefined;
   lastMetricsRendered(): Extract<PageMessage, { type: 'rendered' }> | undefined;
   metricsHtml(): string | undefined;
+  /** Sends a `compute` request as the page would; resolves to the reply posted for it. */
+  metricsRequest(requestId: number, params: MetricsParams): Promise<HostMessage | undefined>;
 }
 
 /** Builds the hooks over the live components. */
@@ -62,5 +64,11 @@ export function testingApi(parts: {
     lastMetricsMessage: () => MetricsPanel.instance?.lastPosted,
     lastMetricsRendered: () => MetricsPanel.instance?.lastRendered,
     metricsHtml: () => MetricsPanel.instance?.html,
+    metricsRequest: async (requestId, params) => {
+      const panel = MetricsPanel.instance;
+      if (!panel) return undefined;
+      await panel.receive({ type: 'compute', requestId, params });
+      return panel.lastPosted;
+    },
   };
 }

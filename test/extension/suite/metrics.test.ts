@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { screenshot } from './screenshot';
-import { type Report, testing, waitFor } from './support';
+import { git, type Report, testing, waitFor } from './support';
 
 type Api = Awaited<ReturnType<typeof testing>>;
 
@@ -88,6 +88,21 @@ describe('metrics webview', function () {
       resolutionSla: '40%',
       reopenRate: '0%',
     });
+  });
+
+  it('answers page requests by id: as of a revision, or the error for a bad one', async () => {
+    const api = await testing();
+    const first = git('rev-list', '--max-parents=0', 'HEAD').trim();
+    const reply = await api.metricsRequest(41, { until: '2026-06-01', asOf: first });
+    assert.ok(reply?.type === 'reply' && reply.ok, JSON.stringify(reply));
+    assert.equal(reply.requestId, 41);
+    assert.equal(reply.report.revision, first);
+    assert.equal(reply.report.overall.count, 6);
+
+    const refused = await api.metricsRequest(42, { asOf: 'no-such-tag' });
+    assert.ok(refused?.type === 'reply' && !refused.ok, JSON.stringify(refused));
+    assert.equal(refused.requestId, 42);
+    assert.match(refused.error, /no-such-tag: git knows no such revision or date/);
   });
 
   it('serves a page with a strict CSP, a nonce and webview URIs only', async () => {

@@ -24,6 +24,14 @@ export interface TestingApi {
   lastMetricsMessage(): { type: string; report?: Report; requestId?: number } | undefined;
   lastMetricsRendered(): { revision: string | null; figures: Record<string, string> } | undefined;
   metricsHtml(): string | undefined;
+  metricsRequest(
+    requestId: number,
+    params: { since?: string; until?: string; asOf?: string },
+  ): Promise<
+    | { type: 'reply'; requestId: number; ok: true; report: Report }
+    | { type: 'reply'; requestId: number; ok: false; error: string }
+    | undefined
+  >;
 }
 
 /** The part of the metrics report the tests read. */
