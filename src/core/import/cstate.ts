@@ -186,7 +186,7 @@ class FileReplay {
   private report(where: string, reason: string, action: ImportIssue['action']): void {
     if (this.reported.has(reason)) return;
     this.reported.add(reason);
-    this.listener.issue({ where, reason, action });
+    this.listener.issue({ where, key: this.key, reason, action });
   }
 }
 

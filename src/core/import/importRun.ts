@@ -72,6 +72,11 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const source = await readSource(options, mapping, zone, listener);
   const incidents = inWindow(source.incidents, options);
   const readMs = Date.now() - started;
+  // Issues about incidents outside the window are not this import's business.
+  const inside = new Set(incidents.map((i) => i.key));
+  const outside = new Set(source.incidents.map((i) => i.key).filter((k) => !inside.has(k)));
+  const kept = issues.filter((issue) => !issue.key || !outside.has(issue.key));
+  issues.splice(0, issues.length, ...kept, ...(source.notes?.(incidents) ?? []));
 
   const settings = () => settingsText(options.kind, zone, mappedPriorities(mapping, options.kind));
   const target = await openTarget(options.into, settings, options.logger);

@@ -151,6 +151,7 @@ function ordered(number: string, rows: Row[], listener: SourceListener): Row[] {
     if (before && row.at < before.at && (counts.get(row.mod) ?? 0) > 1) {
       listener.issue({
         where: `line ${row.line}`,
+        key: number,
         reason:
           `${number}: sys_mod_count ${row.mod} appears twice and this row is dated ` +
           `before the update it follows (line ${before.line})`,
@@ -179,7 +180,7 @@ function toIncident(
         status === SKIP
           ? `${number}: incident_state ${state} is mapped to skip`
           : `${number}: unknown incident_state "${state}"`;
-      listener.issue({ where: `line ${row.line}`, reason, action: 'skipped' });
+      listener.issue({ where: `line ${row.line}`, key: number, reason, action: 'skipped' });
       continue;
     }
     usable.push({ row, status: status as Status });
@@ -202,6 +203,7 @@ function toIncident(
     if (events[i].at >= events[i - 1].at) continue;
     listener.issue({
       where: events[i].origin,
+      key: number,
       reason: `${number}: dated before the update it follows; dated as that update`,
       action: 'repaired',
     });

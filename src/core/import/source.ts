@@ -51,6 +51,8 @@ export interface SourceIncident {
 /** Something in the source that was skipped, repaired, or is worth knowing. */
 export interface ImportIssue {
   where: string;
+  /** The source key of the incident it concerns, when there is one. */
+  key?: string;
   reason: string;
   action: 'skipped' | 'repaired' | 'imported';
 }
@@ -62,6 +64,8 @@ export interface ParsedSource {
   issues: ImportIssue[];
   /** Rows, lines or versions read, for the summary. */
   units: number;
+  /** Notes about the incidents actually imported (e.g. how many are back-filled). */
+  notes?: (incidents: SourceIncident[]) => ImportIssue[];
 }
 
 export const IMPORT_KINDS = ['servicenow', 'statuspage', 'cstate'] as const;

@@ -39,24 +39,26 @@ export async function readStatuspage(
 ): Promise<ParsedSource> {
   const objects = await readObjects(path, listener);
   const incidents: SourceIncident[] = [];
-  let backfilled = 0;
   for (const { where, value } of objects) {
     const incident = toIncident(where, value, mapping, listener);
-    if (!incident) continue;
-    incidents.push(incident);
-    const only = incident.events.length === 1 && incident.events[0].state?.status === 'resolved';
-    if (only && incident.firstAt < BACKFILL_BEFORE) backfilled++;
+    if (incident) incidents.push(incident);
   }
-  if (backfilled > 0) {
-    listener.issue({
-      where: path,
-      reason:
-        `${backfilled} incident(s) before 2019 are back-filled (one \`resolved\` update, ` +
-        'zero duration); their time metrics mean nothing: use `metrics --since 2019-10-01`',
-      action: 'imported',
-    });
-  }
-  return { kind: 'statuspage', incidents, issues: [], units: objects.length };
+  const notes = (imported: SourceIncident[]) => {
+    const backfilled = imported.filter(isBackfilled).length;
+    if (backfilled === 0) return [];
+    const reason =
+      `${backfilled} incident(s) before 2019 are back-filled (one \`resolved\` update, ` +
+      'zero duration); their time metrics mean nothing: use `metrics --since 2019-10-01`';
+    return [{ where: path, reason, action: 'imported' as const }];
+  };
+  return { kind: 'statuspage', incidents, issues: [], units: objects.length, notes };
+}
+
+function isBackfilled(incident: SourceIncident): boolean {
+  const [only, ...rest] = incident.events;
+  return (
+    rest.length === 0 && only?.state?.status === 'resolved' && incident.firstAt < BACKFILL_BEFORE
+  );
 }
 
 async function readObjects(path: string, listener: SourceListener) {
@@ -122,8 +124,9 @@ function toIncident(
   mapping: ImportMapping['statuspage'],
   listener: SourceListener,
 ): SourceIncident | undefined {
+  const key = isObject(value) && typeof value.id === 'string' ? value.id : undefined;
   const skip = (reason: string) => {
-    listener.issue({ where, reason, action: 'skipped' });
+    listener.issue({ where, key, reason, action: 'skipped' });
     return undefined;
   };
   if (!isObject(value)) return skip('is not an incident object');
@@ -135,7 +138,7 @@ function toIncident(
   const priority = typeof impact === 'string' ? mapping.priority[impact] : undefined;
   if (!priority) return skip(`${id}: impact ${JSON.stringify(impact)} is not in the mapping`);
 
-  const updates = readUpdates(`${where} (${id})`, value.incident_updates, mapping, listener);
+  const updates = readUpdates(`${where} (${id})`, id, value.incident_updates, mapping, listener);
   if (updates.length === 0) return skip(`${id}: has no usable update`);
   const services = componentNames(value);
   const started = instant(value.started_at);
@@ -143,7 +146,7 @@ function toIncident(
   if (started !== undefined && started <= created) times.started_at = started;
   else if (started !== undefined) {
     const reason = `${id}: started_at is after created_at; started_at is left out`;
-    listener.issue({ where, reason, action: 'repaired' });
+    listener.issue({ where, key: id, reason, action: 'repaired' });
   }
   const link = typeof value.shortlink === 'string' ? ` (${value.shortlink})` : '';
   const summary = [
@@ -184,6 +187,7 @@ function toIncident(
 
 function readUpdates(
   where: string,
+  key: string,
   list: unknown,
   mapping: ImportMapping['statuspage'],
   listener: SourceListener,
@@ -195,7 +199,7 @@ function readUpdates(
     const status = isObject(item) && typeof item.status === 'string' ? item.status : '';
     if (at === undefined || !mapping.status[status]) {
       const reason = `an update with status "${status}" or no valid time is left out`;
-      listener.issue({ where, reason, action: 'skipped' });
+      listener.issue({ where, key, reason, action: 'skipped' });
       continue;
     }
     const body = isObject(item) && typeof item.body === 'string' ? item.body : '';
