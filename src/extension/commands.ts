@@ -80,7 +80,7 @@ export class LifecycleCommands {
         { location: vscode.ProgressLocation.Window, title: `${title} ${incident.id}…` },
         () => runStep(repo, incident.id, step, time),
       );
-      await this.model.refresh();
+      await this.model.refreshFiles([result.file]);
       const short = result.commit.slice(0, 10);
       this.logger.info(`${result.plan.subject} (${result.file}, ${short})`);
       void vscode.window.showInformationMessage(`${result.plan.subject} — committed ${short}`);
@@ -117,7 +117,7 @@ export class LifecycleCommands {
         { location: vscode.ProgressLocation.Window, title: 'Logging the incident…' },
         () => createRecord(repo, { ...input, reporter }, stepTime(repo, answers)),
       );
-      await this.model.refresh();
+      await this.model.refreshFiles([created.file]);
       this.logger.info(`${created.id}: logged in ${created.file} (${created.commit.slice(0, 10)})`);
       if (interactive) {
         await vscode.window.showTextDocument(this.model.uriOf(created.file), { preview: false });

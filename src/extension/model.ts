@@ -1,7 +1,8 @@
 /**
  * The workspace's incident repository as the views see it: opened for the first workspace
  * folder, its records read from the working tree, and one change event for every view.
- * Refreshes are serialised and coalesced: many file events become one reload.
+ * Reloads are serialised and coalesced: many events become one reload, and a burst of record
+ * file events re-reads just those files (a full read of 10,000 records takes seconds).
  */
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -38,6 +39,9 @@ export class IncidentModel extends Disposable {
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Work waiting for the next reload: everything, or these record files only. */
+  private wantFull = false;
+  private readonly wantFiles = new Set<string>();
 
   constructor(private readonly logger: Logger) {
     super();
@@ -50,32 +54,63 @@ export class IncidentModel extends Disposable {
     return vscode.workspace.workspaceFolders?.[0];
   }
 
-  /** Reloads now, or right after the reload in progress; resolves when the data is fresh. */
+  /** Reloads everything now, or right after the reload in progress; resolves when fresh. */
   refresh(): Promise<void> {
-    if (this.queued) return this.queued;
-    if (this.running) {
-      this.queued = this.running.then(() => {
-        this.queued = undefined;
-        return this.start();
-      });
-      return this.queued;
-    }
-    return this.start();
+    this.wantFull = true;
+    return this.kick();
   }
 
-  /** Reloads a little later; bursts of file events make one reload. */
-  scheduleRefresh(): void {
+  /** Re-reads the named record files (relative paths) only; resolves when fresh. */
+  refreshFiles(files: string[]): Promise<void> {
+    for (const file of files) this.wantFiles.add(file);
+    return this.kick();
+  }
+
+  /**
+   * Reloads a little later; bursts of events make one reload. With the URI of a record file
+   * only that file is re-read; anything else (settings, git refs) reloads everything.
+   */
+  scheduleRefresh(changed?: vscode.Uri): void {
+    const file = changed && this.isRecordFile(changed) ? this.fileOf(changed) : undefined;
+    if (file) this.wantFiles.add(file);
+    else this.wantFull = true;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => void this.kick(), DEBOUNCE_MS);
+  }
+
+  private kick(): Promise<void> {
+    if (!this.running) return this.start();
+    this.queued ??= this.running.then(() => {
+      this.queued = undefined;
+      return this.start();
+    });
+    return this.queued;
   }
 
   private start(): Promise<void> {
-    this.running = this.load()
+    const full = this.wantFull || !this.repo;
+    const files = [...this.wantFiles];
+    this.wantFull = false;
+    this.wantFiles.clear();
+    this.running = (full ? this.load() : this.reread(files))
       .catch((error: Error) => this.logger.error(`reload failed: ${error.stack ?? error}`))
       .finally(() => {
         this.running = undefined;
       });
     return this.running;
+  }
+
+  private async reread(files: string[]): Promise<void> {
+    const repo = this.repo;
+    if (!repo || files.length === 0) return;
+    const byFile = new Map(this.results.map((result) => [result.file, result]));
+    for (const file of files) {
+      if (existsSync(join(repo.root, file))) byFile.set(file, await repo.readFile(file));
+      else byFile.delete(file);
+    }
+    const results = [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
+    this.update(results.length > 0 ? 'ready' : 'noRecords', repo, results);
+    this.logger.debug(`re-read ${files.length} record file(s)`);
   }
 
   private async load(): Promise<void> {

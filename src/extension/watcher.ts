@@ -54,7 +54,7 @@ export class RepositoryWatcher extends Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const changed = (uri: vscode.Uri) => {
       this.logger.trace(`${what} changed: ${uri.fsPath}`);
-      this.model.scheduleRefresh();
+      this.model.scheduleRefresh(uri);
     };
     watcher.onDidCreate(changed);
     watcher.onDidChange(changed);
