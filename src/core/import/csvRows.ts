@@ -73,9 +73,26 @@ function decode(decoder: TextDecoder, chunk: Buffer | undefined, reader: RecordS
   try {
     return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
   } catch {
-    const where = reader.where();
-    throw new ImportInputError(where, 'is not valid UTF-8; convert the file to UTF-8 first');
+    // The decoder says only that the chunk is bad; find the line of the first bad byte.
+    const bad = chunk ? firstInvalidByte(chunk) : 0;
+    const line = reader.lineAtEnd() + (chunk ? countNewlines(chunk.toString('latin1', 0, bad)) : 0);
+    throw new ImportInputError(`line ${line}`, 'is not valid UTF-8; convert the file to UTF-8');
   }
+}
+
+/** The offset of the first byte that cannot be UTF-8 here (0 when the chunk starts mid-way). */
+export function firstInvalidByte(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : 4;
+    if (b >= 0x80 && (b < 0xc2 || b > 0xf4)) return i;
+    for (let k = 1; k < length; k++) {
+      if (i + k >= bytes.length) return i;
+      if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
 }
 
 /** Cuts decoded text into records, keeping quoted newlines inside their field. */
@@ -91,6 +108,11 @@ class RecordSplitter {
     return `line ${this.line}`;
   }
 
+  /** The line the next decoded text starts on. */
+  lineAtEnd(): number {
+    return this.line + countNewlines(this.pending);
+  }
+
   *push(text: string): Generator<CsvRow> {
     // Offsets, not repeated slicing: the rest of the buffer is cut once per chunk.
     this.pending += text;
@@ -98,6 +120,7 @@ class RecordSplitter {
     for (;;) {
       const end = this.recordEnd(start);
       if (end < 0) break;
+      if (end - start > this.maxChars) this.tooLong();
       const record = this.pending.slice(start, end).replace(/\r$/, '');
       start = end + 1;
       this.scanned = start;
@@ -107,10 +130,12 @@ class RecordSplitter {
     }
     this.pending = this.pending.slice(start);
     this.scanned -= start;
-    if (this.pending.length > this.maxChars) {
-      const size = `${Math.round(this.maxChars / 1024)} KiB`;
-      throw new ImportInputError(this.where(), `a record longer than ${size}: not CSV data`);
-    }
+    if (this.pending.length > this.maxChars) this.tooLong();
+  }
+
+  private tooLong(): never {
+    const size = `${Math.round(this.maxChars / 1024)} KiB`;
+    throw new ImportInputError(this.where(), `a record longer than ${size}: not CSV data`);
   }
 
   *end(): Generator<CsvRow> {
