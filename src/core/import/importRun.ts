@@ -81,6 +81,15 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const settings = () => settingsText(options.kind, zone, mappedPriorities(mapping, options.kind));
   const target = await openTarget(options.into, settings, options.logger);
   await refuseUncommitted(target);
+  const undefinedPriorities = mappedPriorities(mapping, options.kind).filter(
+    (p) => !Object.hasOwn(target.policy.priorities, p),
+  );
+  if (undefinedPriorities.length > 0) {
+    throw new Error(
+      `the mapping gives priorities ${undefinedPriorities.join(', ')} that ${target.root}/` +
+        '.incidents.yml does not define: add them under `priorities`, or map to ones it has',
+    );
+  }
   const plan = await planImport(target, options.kind, incidents, listener);
   options.logger.debug(`import: ${plan.commits.length} event(s) to replay`);
   const written = await write(target, plan.commits, options, listener);
@@ -118,7 +127,7 @@ async function readSource(
 function inWindow(incidents: SourceIncident[], options: ImportOptions): SourceIncident[] {
   let since = options.since;
   if (options.lastDays !== undefined && incidents.length > 0) {
-    const latest = Math.max(...incidents.map((i) => i.firstAt));
+    const latest = incidents.reduce((max, i) => Math.max(max, i.firstAt), -Infinity);
     since = Math.max(since ?? -Infinity, latest - options.lastDays * 86_400_000);
   }
   const until = options.until;

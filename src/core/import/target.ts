@@ -164,6 +164,9 @@ export function settingsText(kind: ImportKind, zone: string, priorities: string[
       .filter(Boolean);
     lines.push(`  ${name}: {name: ${label}${targets.map((t) => `, ${t}`).join('')}}`);
   });
+  // The sources hold no post-incident reviews: requiring one would flag every imported
+  // P1 and P2 as unclosable. Turn it back on for incidents handled here from now on.
+  lines.push('closure:', '  review_required: []');
   return `${lines.join('\n')}\n`;
 }
 
