@@ -54,7 +54,9 @@ async function withLockRetry<T>(action: () => Promise<T>): Promise<T> {
     try {
       return await action();
     } catch (error) {
-      const locked = error instanceof GitError && error.reason === 'index-locked';
+      const locked =
+        error instanceof GitError &&
+        (error.reason === 'index-locked' || error.reason === 'head-moved');
       if (!locked || Date.now() - started + delay > LOCK_WAIT_MS) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

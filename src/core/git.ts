@@ -10,6 +10,7 @@ export type GitFailure =
   | 'git-missing'
   | 'not-a-repository'
   | 'index-locked'
+  | 'head-moved'
   | 'no-identity'
   | 'dubious-ownership'
   | 'bad-revision'
@@ -35,6 +36,13 @@ const FAILURES: [RegExp, GitFailure, string][] = [
     'index-locked',
     'another git process may be running (its `.git/index.lock` exists); wait for it to finish, ' +
       'or remove the lock only if no git process is running',
+  ],
+  [
+    // `git commit` reads HEAD before it takes the index lock: when another commit lands in
+    // between, the branch update is refused and nothing is committed; trying again is safe.
+    /cannot lock ref '[^']*': (is at [0-9a-f]+ but expected|unable to create)/i,
+    'head-moved',
+    'another git process moved the branch at the same moment; try again',
   ],
   [
     /Author identity unknown|unable to auto-detect email|empty ident name/i,
