@@ -41,9 +41,16 @@ export async function commitFile(
       ? undefined
       : { GIT_AUTHOR_DATE: `@${Math.floor(authorDate / 1000)} +0000` };
   if (isNew) await withLockRetry(() => git.run(['add', '--', file]));
-  await withLockRetry(() =>
-    git.run(['commit', '--only', '--no-edit', '-F', '-', '--', file], { input: message, env }),
+  // The commit's id comes from its own summary line (`[main 0123abc…] subject`): reading HEAD
+  // afterwards could give the commit another command made in the meantime.
+  const committed = await withLockRetry(() =>
+    git.run(['-c', 'core.abbrev=no', 'commit', '--only', '--no-edit', '-F', '-', '--', file], {
+      input: message,
+      env,
+    }),
   );
+  const id = committed.stdout.match(/^\[.*? ([0-9a-f]{40,64})\]/m)?.[1];
+  if (id) return id;
   const head = await git.run(['rev-parse', 'HEAD'], { read: true });
   return head.stdout.trim();
 }

@@ -122,7 +122,18 @@ function toGitError(args: string[], result: RunResult): GitError {
     if (pattern.test(result.stderr)) return new GitError(reason, advice, result.stderr);
   }
   const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
-  return new GitError('failed', `git ${args[0]} failed (${result.code}): ${detail}`, result.stderr);
+  return new GitError(
+    'failed',
+    `git ${subcommand(args)} failed (${result.code}): ${detail}`,
+    result.stderr,
+  );
+}
+
+/** The git command of `args`, past any leading `-c name=value` settings. */
+function subcommand(args: string[]): string {
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  return args[i] ?? args[0];
 }
 
 /** The environment for git: no prompts, stable messages, no optional locks on reads. */
@@ -158,7 +169,7 @@ function spawnGit(cwd: string, args: string[], options: RunOptions): Promise<Run
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (signal === 'SIGTERM') {
-        reject(new GitError('timeout', `git ${args[0]} did not finish in time`));
+        reject(new GitError('timeout', `git ${subcommand(args)} did not finish in time`));
         return;
       }
       resolve({
