@@ -37,11 +37,13 @@ export async function runStep(
 ): Promise<StepResult> {
   const { incident } = await repo.find(idOrPath);
   await checkIdentity(repo.git);
-  await refuseUncommitted(repo, incident.file);
 
   const gitDir = await repo.gitDir();
   const release = await lockRecord(gitDir, incident.id);
   try {
+    // Under the lock: a command still committing this record is reported as busy, not as
+    // the owner of "uncommitted changes" that are its own step in progress.
+    await refuseUncommitted(repo, incident.file);
     const path = join(repo.root, incident.file);
     const before = await readFile(path, 'utf8');
     const current = readRecord(incident.file, before, repo.readOptions).incident ?? incident;
