@@ -3,8 +3,9 @@
  * swept in or lost, plan the step, write the file, commit that file alone. When the commit
  * fails the file is put back as it was, so the working tree never holds a half-done step.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { checkIdentity, commitFile, uncommittedState } from './commit';
 import { applyChanges } from './frontMatter';
 import { planStep, type Step, type StepPlan, TransitionError } from './lifecycle';
@@ -82,11 +83,33 @@ export async function writeAndCommit(
   authorDate?: number,
 ): Promise<string> {
   const path = join(repo.root, file);
-  await writeFile(path, after, 'utf8');
+  await replaceFile(path, after);
   try {
     return await commitFile(repo.git, file, message, isNew, authorDate);
   } catch (error) {
     await restore(repo, path, file, before, error as Error);
+    throw error;
+  }
+}
+
+/**
+ * Replaces a file's text in one step, by renaming a temporary file over it: a command, an
+ * editor or a metrics run reading it meanwhile sees the old text or the new, never a
+ * truncated file. The file keeps its permissions.
+ */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const suffix = `${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = join(dirname(path), `.${basename(path)}.${suffix}`);
+  const mode = await stat(path).then(
+    (info) => info.mode & 0o7777,
+    () => undefined,
+  );
+  try {
+    await writeFile(temp, text, 'utf8');
+    if (mode !== undefined) await chmod(temp, mode);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
     throw error;
   }
 }
@@ -99,7 +122,7 @@ async function restore(
   cause: Error,
 ): Promise<void> {
   try {
-    if (before !== undefined) await writeFile(path, before, 'utf8');
+    if (before !== undefined) await replaceFile(path, before);
     else
       await repo.git
         .run(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', file])
