@@ -140,10 +140,21 @@ async function restore(
 async function refuseUncommitted(repo: IncidentRepository, file: string): Promise<void> {
   const state = await uncommittedState(repo.git, file);
   if (!state) return;
+  // A command killed inside `git commit` leaves git's own lock too; without this the person
+  // learns about it only from the next git command they try.
+  const lock = join(await repo.gitDir(), 'index.lock');
+  const locked = await stat(lock).then(
+    () => true,
+    () => false,
+  );
   throw new TransitionError(
     `${file} has uncommitted changes (${state.slice(0, 2).trim()}); ` +
       'commit or stash them first (`git diff -- <file>` shows them). If an earlier ' +
-      'git-incidents command was interrupted, review the change and commit or restore it',
+      'git-incidents command was interrupted, review the change and commit or restore it' +
+      (locked
+        ? `. ${lock} exists as well: if no git process is running, the interrupted ` +
+          'command left it behind; remove it first'
+        : ''),
   );
 }
 
