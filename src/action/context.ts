@@ -34,7 +34,12 @@ interface EventPayload {
 
 /** Reads the context from `env`; throws with what to fix when an input is wrong. */
 export function readContext(env: NodeJS.ProcessEnv): ActionContext {
-  const input = (name: string) => env[`INPUT_${name.toUpperCase()}`]?.trim() || undefined;
+  // The runner keeps `-` in input names (INPUT_API-URL); action.yml maps them to `_` for
+  // the composite step, where a shell could not name them. Either is read.
+  const input = (name: string) => {
+    const key = `INPUT_${name.toUpperCase()}`;
+    return (env[key] ?? env[key.replace(/-/g, '_')])?.trim() || undefined;
+  };
   const event = readEvent(env.GITHUB_EVENT_PATH);
   const mode = (input('mode') ?? 'auto') as Mode | 'auto';
   if (!['auto', 'pull-request', 'report', 'lint'].includes(mode)) {

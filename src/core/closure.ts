@@ -42,6 +42,8 @@ export interface ClosureViolation {
   field?: string;
   message: string;
   expected?: string;
+  /** Worth a warning, not a refusal: no content rule needs what is missing. */
+  advisory?: boolean;
 }
 
 /** Everything a record's review lacks under the rules; empty when it may be closed. */
@@ -86,12 +88,15 @@ function fileViolations(
 ): ClosureViolation[] {
   if (source.state === 'missing' || source.state === 'outside') {
     const why = source.state === 'missing' ? 'which does not exist' : 'outside the repository';
+    // Without section or owner rules a link is all `review_required` asks for.
+    const advisory = rules.reviewSections.length === 0 && !rules.followUpOwnerRequired;
     return [
       {
         file: record,
         field: 'postmortem',
         message: `the review link points to ${source.path}, ${why}`,
         expected: 'a path in the repository (from its root) or a URL',
+        ...(advisory ? { advisory } : {}),
       },
     ];
   }

@@ -79,6 +79,9 @@ export async function prepareClose(
     repo.logger.info(`${incident.id}: the review at ${postmortem} is a link; not checked`);
   }
   const review: ClosureReview = { rules: repo.policy.closure, source, postmortem };
+  for (const v of closureViolations(incident, review, postmortem)) {
+    if (v.advisory) repo.logger.warn(`${incident.id}: ${v.message}`);
+  }
   return { ...step, review };
 }
 
@@ -107,11 +110,12 @@ export async function closureProblems(
     for (const v of violations) {
       const line = v.line ?? (v.field ? fieldLine(text, v.field) : undefined);
       problems.push({
-        severity: closed ? 'error' : 'warning',
+        severity: closed && !v.advisory ? 'error' : 'warning',
         file: v.file,
         line,
         field: v.field,
-        message: closed ? v.message : `${incident.id} cannot be closed yet: ${v.message}`,
+        message:
+          closed || v.advisory ? v.message : `${incident.id} cannot be closed yet: ${v.message}`,
         expected: v.expected,
       });
     }

@@ -240,7 +240,8 @@ function planClose(
   const linked = step.postmortem ?? incident.postmortem;
   const violations =
     needsReview && step.review ? closureViolations(incident, step.review, linked) : [];
-  if (violations.length > 0) throw new TransitionError(describeViolations(incident, violations));
+  const blocking = violations.filter((v) => !v.advisory);
+  if (blocking.length > 0) throw new TransitionError(describeViolations(incident, blocking));
   const changes: FieldChange[] = [
     setText('status', 'closed'),
     setTime('closed_at', at),

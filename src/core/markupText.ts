@@ -6,14 +6,16 @@
 
 /**
  * Inline markdown: one line, with every character that could start emphasis, a link, an
- * image, HTML, an entity, a table cell or a heading escaped by a backslash (CommonMark lets
- * any ASCII punctuation be escaped this way).
+ * image, HTML, an entity, a table cell, a heading, math, or a GitHub mention or issue
+ * reference escaped by a backslash (CommonMark lets any ASCII punctuation be escaped so).
  */
+// Limitation: a bare `https://…` in the text still becomes a link on GitHub (autolinks) —
+// it shows its own address, so it cannot pose as another one.
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
     .trim()
-    .replace(/[\\`*_{}[\]()<>#!|~&$]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]<>#@|~&$]/g, (c) => `\\${c}`)
     .replace(/^([-+=])/, '\\$1')
     .replace(/^(\d+)\./, '$1\\.');
 }

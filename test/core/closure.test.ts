@@ -161,6 +161,18 @@ describe('closure rules in the close step', () => {
     );
   });
 
+  it('only warns about a missing review file when no content rule needs its text', () => {
+    const missing = { kind: 'file' as const, path: 'reviews/later.md', state: 'missing' as const };
+    const bare = { reviewRequired: ['P1'], reviewSections: [], followUpOwnerRequired: false };
+    const review = { rules: bare, source: missing, postmortem: incident.postmortem };
+    assert.deepEqual(
+      closureViolations(incident, review).map((v) => v.advisory),
+      [true],
+    );
+    const plan = planStep(incident, { kind: 'close', review }, Date.UTC(2026, 2, 5), rules);
+    assert.equal(plan.to, 'closed');
+  });
+
   it('leaves priorities outside review_required alone', () => {
     const p3 = { ...incident, priority: 'P3' };
     const found = closureViolations(p3, { rules: RULES, source: { kind: 'none' } }, undefined);

@@ -47,7 +47,10 @@ describe('SVG charts', () => {
 
 describe('markup escaping and metric deltas', () => {
   it('escapes markdown so a title cannot link, emphasise, or start a list', () => {
-    assert.equal(escapeMarkdown('[x](http://e) *b* <i>'), '\\[x\\]\\(http://e\\) \\*b\\* \\<i\\>');
+    assert.equal(
+      escapeMarkdown('[x](http://e) *b* <i> @team #1'),
+      '\\[x\\](http://e) \\*b\\* \\<i\\> \\@team \\#1',
+    );
     assert.equal(escapeMarkdown('- item\nnext | cell'), '\\- item next \\| cell');
     assert.equal(escapeMarkdown('1. first'), '1\\. first');
     assert.equal(escapeXml(`a<b>&"'`), 'a&lt;b&gt;&amp;&quot;&#39;');
