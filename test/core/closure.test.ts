@@ -48,7 +48,11 @@ describe('post-incident review text', () => {
 
   it('counts comments and TODO as not filled in, and real text as filled', () => {
     const sections = reviewSections(REVIEW);
-    const filled = (title: string) => isFilled(sections, findSection(sections, title)!);
+    const filled = (title: string) => {
+      const section = findSection(sections, title);
+      assert.ok(section, title);
+      return isFilled(sections, section);
+    };
     assert.equal(filled('Root cause'), false);
     assert.equal(filled('Lessons learned'), false);
     assert.equal(filled('Follow-up actions'), true);
@@ -107,8 +111,9 @@ const RECORD = [
 ].join('\n');
 
 describe('closure rules in the close step', () => {
-  const incident = readRecord('incidents/a.md', RECORD, { priorities: ['P1', 'P2', 'P3', 'P4'] })
-    .incident!;
+  const read = readRecord('incidents/a.md', RECORD, { priorities: ['P1', 'P2', 'P3', 'P4'] });
+  if (!read.incident) throw new Error('the test record does not validate');
+  const incident = read.incident;
   const rules = { reviewRequired: ['P1', 'P2'], timezone: 'UTC' };
   const source = {
     kind: 'file' as const,
