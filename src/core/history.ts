@@ -51,7 +51,10 @@ interface CommitHeader {
 }
 
 const ZERO = /^0+$/;
-const FORMAT = '--format=%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%s';
+// Each field is its own NUL-ended token: git refuses NUL in names and messages, while any
+// other separator (\x1f was used) can be in an author's name and shifted every field after it.
+const FORMAT = '--format=%x1e%H%x00%at%x00%an%x00%ae%x00%s';
+const HEADER_FIELDS = 5;
 
 /**
  * Walks `range` (e.g. `HEAD`, or `old..HEAD`), reading every record version in `dir`, or
@@ -160,12 +163,15 @@ async function keptTexts(
 
 /**
  * Parses `git log --raw -z` output as it streams. Tokens are NUL-separated: a commit header
- * starts with \x1e; a raw entry is a `:modes shas status` token followed by a path token.
+ * is five tokens, the first starting with \x1e; a raw entry is a `:modes shas status` token
+ * followed by a path token.
  */
 export class RawLogParser {
   private rest: Buffer = Buffer.alloc(0);
   private header: CommitHeader | undefined;
   private pending: string[] | undefined;
+  /** The fields of a commit header read so far, until all of them have arrived. */
+  private fields: string[] | undefined;
   private seq = 0;
 
   constructor(
@@ -184,24 +190,30 @@ export class RawLogParser {
   }
 
   private token(raw: string): void {
+    if (this.fields) {
+      // A header field, whatever it holds (a subject may start with `:` or \x1e).
+      this.fields.push(raw);
+      if (this.fields.length === HEADER_FIELDS) this.commitHeader(this.fields);
+      return;
+    }
     if (this.pending) {
       this.entry(this.pending, raw);
       this.pending = undefined;
       return;
     }
     const token = raw.startsWith('\n') ? raw.slice(1) : raw;
-    if (token.startsWith('\x1e')) this.commitHeader(token.slice(1));
+    if (token.startsWith('\x1e')) this.fields = [token.slice(1)];
     else if (token.startsWith(':')) this.pending = token.slice(1).split(' ');
   }
 
-  private commitHeader(text: string): void {
-    const parts = text.split('\x1f');
+  private commitHeader(parts: string[]): void {
+    this.fields = undefined;
     this.header = {
       hash: parts[0],
       at: Number(parts[1]) * 1000,
-      author: parts[2] ?? '',
-      email: parts[3] ?? '',
-      subject: parts.slice(4).join('\x1f'),
+      author: parts[2],
+      email: parts[3],
+      subject: parts[4],
       seq: this.seq++,
     };
     this.onCommit();
