@@ -119,7 +119,14 @@ export class Git {
 
 function toGitError(args: string[], result: RunResult): GitError {
   for (const [pattern, reason, advice] of FAILURES) {
-    if (pattern.test(result.stderr)) return new GitError(reason, advice, result.stderr);
+    if (!pattern.test(result.stderr)) continue;
+    // git names the exact command for this repository; `<repo>` would leave the person guessing.
+    const exact = result.stderr.match(/git config --global --add safe\.directory .+/)?.[0];
+    const text =
+      reason === 'dubious-ownership' && exact
+        ? advice.replace(/`[^`]*<repo>`/, `\`${exact.trim()}\``)
+        : advice;
+    return new GitError(reason, text, result.stderr);
   }
   const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
   return new GitError(
