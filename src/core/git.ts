@@ -128,7 +128,9 @@ function toGitError(args: string[], result: RunResult): GitError {
         : advice;
     return new GitError(reason, text, result.stderr);
   }
-  const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
+  // Some refusals (`git commit` with nothing to commit) are explained on stdout only.
+  const said = result.stderr.trim() || result.stdout.trim();
+  const detail = said.split('\n').slice(-3).join(' ');
   return new GitError(
     'failed',
     `git ${subcommand(args)} failed (${result.code}): ${detail}`,
