@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { prepareClose } from './closureCheck';
 import { checkIdentity, commitFile, uncommittedState } from './commit';
 import { applyChanges } from './frontMatter';
 import { planStep, type Step, type StepPlan, TransitionError } from './lifecycle';
@@ -37,6 +38,9 @@ export async function runStep(
   time: StepTime,
 ): Promise<StepResult> {
   const { incident } = await repo.find(idOrPath);
+  // Closing judges the post-incident review's text under the closure rules; read it first.
+  const planned =
+    step.kind === 'close' && !step.review ? await prepareClose(repo, incident.id, step) : step;
   await checkIdentity(repo.git);
 
   const gitDir = await repo.gitDir();
@@ -48,7 +52,7 @@ export async function runStep(
     const path = join(repo.root, incident.file);
     const before = await readFile(path, 'utf8');
     const current = readRecord(incident.file, before, repo.readOptions).incident ?? incident;
-    const plan = planStep(current, step, time.at, {
+    const plan = planStep(current, planned, time.at, {
       reviewRequired: repo.policy.closure.reviewRequired,
       timezone: repo.policy.timezone,
     });

@@ -3,6 +3,7 @@
  * commit of one record; the output names the record, the transition and the commit.
  */
 import { createRecord } from '../../core/create';
+import { announce } from '../announce';
 import type { Step } from '../../core/lifecycle';
 import { TYPES, type RecordType } from '../../core/record';
 import { runStep, type StepTime } from '../../core/steps';
@@ -20,6 +21,7 @@ async function step(cli: CliContext, make: () => Step | Promise<Step>): Promise<
   const id = cli.target();
   const result = await runStep(repo, id, await make(), await stepTime(cli));
   cli.out(`${result.plan.subject}  (${result.file}, commit ${result.commit.slice(0, 10)})\n`);
+  await announce(cli, result.commit);
   return 0;
 }
 
@@ -72,6 +74,7 @@ export const newCommand: Command = {
       await stepTime(cli),
     );
     cli.out(`${created.id}  ${created.file}  (commit ${created.commit.slice(0, 10)})\n`);
+    await announce(cli, created.commit);
     return 0;
   },
 };
