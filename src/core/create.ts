@@ -10,7 +10,7 @@ import type { RecordType } from './record';
 import { readRecord } from './record';
 import type { IncidentRepository } from './repository';
 import { ProblemError } from './problem';
-import { type StepTime, writeAndCommit } from './steps';
+import { refuseUnsafePath, type StepTime, writeAndCommit } from './steps';
 import { formatTimestamp } from './time';
 import { renderScalar } from './yamlText';
 
@@ -66,6 +66,7 @@ export async function createRecord(repo: IncidentRepository, input: NewRecord, t
   if (!check.incident) throw new ProblemError('the new record would not be valid', check.problems);
   if (await exists(join(repo.root, file))) throw new Error(`${file} already exists`);
 
+  await refuseUnsafePath(repo, file);
   await mkdir(dirname(join(repo.root, file)), { recursive: true });
   const status = input.priority ? 'triaged' : 'logged';
   const trailer = `Incident-Id: ${id}\nIncident-Transition: none -> ${status}\n`;

@@ -4,7 +4,7 @@
  * fails the file is put back as it was, so the working tree never holds a half-done step.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { prepareClose } from './closureCheck';
 import { checkIdentity, commitFile, uncommittedState } from './commit';
@@ -86,6 +86,7 @@ export async function writeAndCommit(
   isNew: boolean,
   authorDate?: number,
 ): Promise<string> {
+  await refuseUnsafePath(repo, file);
   const path = join(repo.root, file);
   await replaceFile(path, after);
   try {
@@ -93,6 +94,33 @@ export async function writeAndCommit(
   } catch (error) {
     await restore(repo, path, file, before, error as Error);
     throw error;
+  }
+}
+
+/**
+ * Refuses, before anything is written, a path git cannot hold as a record: one inside the
+ * git directory, or one reached through a symbolic link. git stores a link as a link, so a
+ * write through it changes a file elsewhere (perhaps outside the repository) and commits
+ * nothing, or fails with "beyond a symbolic link" after the file was written.
+ */
+export async function refuseUnsafePath(repo: IncidentRepository, file: string): Promise<void> {
+  const parts = file.split('/');
+  if (parts.some((part) => part.toLowerCase() === '.git')) {
+    throw new TransitionError(
+      `${file} is inside the git directory, where git keeps no files; nothing was written. ` +
+        'Set `directory:` in .incidents.yml to a folder of the working tree',
+    );
+  }
+  for (let i = 1; i <= parts.length; i++) {
+    const part = parts.slice(0, i).join('/');
+    const info = await lstat(join(repo.root, part)).catch(() => undefined);
+    if (!info) return; // not there yet: this write creates it
+    if (!info.isSymbolicLink()) continue;
+    throw new TransitionError(
+      `${part} is a symbolic link: git would store the link, not the record, so nothing was ` +
+        'written. Replace the link with the real file or folder, or set `directory:` in ' +
+        '.incidents.yml to the folder it points to',
+    );
   }
 }
 
