@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { StepKind } from '../core/availableSteps';
 import { createRecord } from '../core/create';
+import { gitConfigTargets, notifyCommit, webhookTargets } from '../core/notify';
 import type { Logger } from '../core/log';
 import { formatProblem, ProblemError } from '../core/problem';
 import { recordHistory } from '../core/recordHistory';
@@ -81,6 +82,7 @@ export class LifecycleCommands {
         () => runStep(repo, incident.id, step, time),
       );
       await this.model.refreshFiles([result.file]);
+      void announce(repo, result.commit);
       const short = result.commit.slice(0, 10);
       this.logger.info(`${result.plan.subject} (${result.file}, ${short})`);
       void vscode.window.showInformationMessage(`${result.plan.subject} — committed ${short}`);
@@ -118,6 +120,7 @@ export class LifecycleCommands {
         () => createRecord(repo, { ...input, reporter }, stepTime(repo, answers)),
       );
       await this.model.refreshFiles([created.file]);
+      void announce(repo, created.commit);
       this.logger.info(`${created.id}: logged in ${created.file} (${created.commit.slice(0, 10)})`);
       if (interactive) {
         await vscode.window.showTextDocument(this.model.uriOf(created.file), { preview: false });
@@ -199,4 +202,14 @@ async function gitUser(repo: IncidentRepository): Promise<string | undefined> {
 
 function distinct(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => !!v))].sort();
+}
+
+/**
+ * Tells the team's webhooks about a step's commit, as the CLI does: URLs from the environment
+ * or the user's git config, never from the repository. Failures are logged, never shown as
+ * errors: the step is committed either way.
+ */
+async function announce(repo: IncidentRepository, commit: string): Promise<void> {
+  const targets = webhookTargets(process.env, await gitConfigTargets(repo.git).catch(() => ({})));
+  await notifyCommit(repo, commit, targets);
 }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LifecycleCommands } from './commands';
+import { registerPostmortemCommand } from './postmortemCommand';
 import { affects, logLevelSetting } from './config';
 import { RecordDiagnostics } from './diagnostics';
 import { HISTORY_SCHEME, HistoryDocuments } from './history';
@@ -61,6 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void model.refresh()),
   );
+
+  registerPostmortemCommand(context, { model, logger: log.for('postmortem') });
 
   await model.refresh();
   logger.info(
