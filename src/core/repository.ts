@@ -2,8 +2,8 @@
  * An incident repository: its root, its settings, and the records in its working tree.
  * Loading never stops at a bad file: each one becomes problems and the rest still load.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { mapLimit } from './concurrency';
 import { scanVersion } from './frontMatterScan';
 import { Git, GitError } from './git';
@@ -61,7 +61,8 @@ export class IncidentRepository {
       );
     }
     const effective = inside ? { ...policy, directory } : policy;
-    return new IncidentRepository(root, effective, problems, logger, gitDir);
+    const linked = await linkedFolder(root, effective.directory);
+    return new IncidentRepository(root, effective, [...problems, ...linked], logger, gitDir);
   }
 
   /** The absolute path of the git directory (`.git`, or a worktree's own). */
@@ -105,7 +106,7 @@ export class IncidentRepository {
   /** Reads one record file of the working tree. */
   async readFile(file: string): Promise<RecordResult> {
     try {
-      const content = await readFile(join(this.root, file), 'utf8');
+      const content = await readRecordText(this.root, file);
       return readRecord(file, content, this.readOptions);
     } catch (error) {
       const message = `cannot read the file: ${(error as Error).message}`;
@@ -118,7 +119,7 @@ export class IncidentRepository {
     // Only the matching file is parsed in full: a quick scan of every file finds its id.
     const files = await this.recordFiles();
     const texts = await mapLimit(files, READ_CONCURRENCY, (file) =>
-      readFile(join(this.root, file), 'utf8').catch(() => undefined),
+      readRecordText(this.root, file).catch(() => undefined),
     );
     const scanned = files.map((file, i) => ({
       file,
@@ -213,6 +214,51 @@ export function collect(results: RecordResult[], extra: Problem[] = []): RecordS
   }
   incidents.sort((a, b) => a.file.localeCompare(b.file));
   return { incidents, problems, invalid };
+}
+
+/**
+ * A record file's text. A symbolic link is refused: git stores the link, not the text, and
+ * the text it points to may be outside the repository.
+ */
+async function readRecordText(root: string, file: string): Promise<string> {
+  const path = join(root, file);
+  if ((await lstat(path)).isSymbolicLink()) {
+    throw new Error(
+      'it is a symbolic link; a record must be the file itself (git keeps only the link): ' +
+        'replace the link with the record',
+    );
+  }
+  return readFile(path, 'utf8');
+}
+
+/**
+ * A records folder reached through a symbolic link, as a problem: git stores the link, not
+ * the records behind it, so their history and metrics would be silently empty.
+ */
+async function linkedFolder(root: string, directory: string): Promise<Problem[]> {
+  const parts = directory.split('/').filter((part) => part && part !== '.');
+  for (let i = 1; i <= parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    const info = await lstat(join(root, folder)).catch(() => undefined);
+    if (!info) return [];
+    if (!info.isSymbolicLink()) continue;
+    const real = await realpath(join(root, directory)).catch(() => undefined);
+    const target =
+      real &&
+      relative(await realpath(root), real)
+        .split(sep)
+        .join('/');
+    const inside = target && !target.startsWith('..') && !isAbsolute(target);
+    const message =
+      `the records folder \`${directory}\` goes through the symbolic link \`${folder}\`: ` +
+      'git stores the link, not the records behind it, so their history and metrics are ' +
+      'empty and steps are refused. ' +
+      (inside
+        ? `Set \`directory: ${target}\` in .incidents.yml, or replace the link with the folder`
+        : 'Move the records into the repository and replace the link with that folder');
+    return [{ severity: 'error', file: folder, message }];
+  }
+  return [];
 }
 
 async function markdownFiles(dir: string): Promise<string[]> {
