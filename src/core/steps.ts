@@ -154,12 +154,18 @@ async function restore(
   cause: Error,
 ): Promise<void> {
   try {
-    if (before !== undefined) await replaceFile(path, before);
-    else
-      await repo.git
-        .run(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', file])
-        .catch(() => undefined);
-    repo.logger.warn(`${file}: not committed (${cause.message}); the file was put back`);
+    if (before !== undefined) {
+      await replaceFile(path, before);
+      repo.logger.warn(`${file}: not committed (${cause.message}); the file was put back`);
+      return;
+    }
+    // A file this command created: nothing of the user's is in it, and left behind it would
+    // be an untracked record that the next attempt duplicates under another id.
+    await repo.git
+      .run(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', file])
+      .catch(() => undefined);
+    await rm(path, { force: true });
+    repo.logger.warn(`${file}: not committed (${cause.message}); the new file was removed`);
   } catch {
     repo.logger.error(
       `${file}: changed but not committed, and could not be put back: ` +
