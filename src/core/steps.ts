@@ -89,12 +89,27 @@ export async function writeAndCommit(
   await refuseUnsafePath(repo, file);
   const path = join(repo.root, file);
   await replaceFile(path, after);
+  let commit: string;
   try {
-    return await commitFile(repo.git, file, message, isNew, authorDate);
+    commit = await commitFile(repo.git, file, message, isNew, authorDate);
   } catch (error) {
     await restore(repo, path, file, before, error as Error);
     throw error;
   }
+  await warnIfDetached(repo, commit);
+  return commit;
+}
+
+/** A commit on a detached HEAD is on no branch: the next checkout can leave it behind. */
+async function warnIfDetached(repo: IncidentRepository, commit: string): Promise<void> {
+  const branch = await repo.git
+    .run(['symbolic-ref', '--quiet', 'HEAD'], { read: true, okCodes: [1] })
+    .catch(() => undefined);
+  if (branch?.code !== 1) return;
+  repo.logger.warn(
+    `commit ${commit.slice(0, 10)} was made on a detached HEAD and is on no branch; ` +
+      'keep it with `git switch -c <new-branch>` before checking anything else out',
+  );
 }
 
 /**
