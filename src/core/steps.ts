@@ -50,7 +50,7 @@ export async function runStep(
     // the owner of "uncommitted changes" that are its own step in progress.
     await refuseUncommitted(repo, incident.file);
     const path = join(repo.root, incident.file);
-    const before = await readFile(path, 'utf8');
+    const before = utf8Text(incident.file, await readFile(path));
     const current = readRecord(incident.file, before, repo.readOptions).incident ?? incident;
     const plan = planStep(current, planned, time.at, {
       reviewRequired: repo.policy.closure.reviewRequired,
@@ -187,6 +187,23 @@ async function restore(
         'review it with `git diff` and commit or restore it',
     );
   }
+}
+
+/**
+ * The file's text, refusing bytes that are not UTF-8: read leniently they become U+FFFD, and
+ * writing the step back would replace them in the body (an ISO-8859-1 `é`, say) for good.
+ */
+function utf8Text(file: string, bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  const back = Buffer.from(text, 'utf8');
+  if (back.equals(bytes)) return text;
+  let at = 0;
+  while (at < bytes.length && bytes[at] === back[at]) at++;
+  const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+  throw new TransitionError(
+    `${file} is not valid UTF-8 (line ${line}, byte ${at}); a step would rewrite those bytes, ` +
+      'so nothing was written: save the file as UTF-8, commit it, then try again',
+  );
 }
 
 /** The record must be committed as it is, or this step would carry the user's edits along. */
