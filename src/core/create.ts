@@ -73,7 +73,7 @@ export async function createRecord(repo: IncidentRepository, input: NewRecord, t
   const backdated = time.backdated ? `Back-dated: ${formatTimestamp(time.at)}\n\n` : '';
   const message =
     `${id}: logged${input.priority ? ` as ${input.priority}` : ''}\n\n` +
-    `Title: ${input.title.replace(/\r?\n/g, ' ')}\n${backdated}\n${trailer}`;
+    `Title: ${input.title.replace(/\r\n|[\r\n]/g, ' ')}\n${backdated}\n${trailer}`;
   const commit = await writeAndCommit(
     repo,
     file,

@@ -240,8 +240,11 @@ function checkStillValid(repo: IncidentRepository, file: string, content: string
 
 /** The commit message: the transition as subject, details, and machine-readable trailers. */
 export function commitMessage(id: string, plan: StepPlan, time: StepTime): string {
-  const lines = [plan.subject, ''];
-  lines.push(...plan.details.map((line) => line.replace(/\r?\n/g, ' ')));
+  // User text (an escalation's target is in the subject) must stay on its line: a line
+  // break would start a second subject line or forge `Incident-Id:` trailers.
+  const oneLine = (text: string) => text.replace(/\r\n|[\r\n]/g, ' ');
+  const lines = [oneLine(plan.subject), ''];
+  lines.push(...plan.details.map(oneLine));
   if (time.backdated) lines.push(`Back-dated: ${formatTimestamp(time.at)} (given with --at)`);
   if (plan.details.length > 0 || time.backdated) lines.push('');
   lines.push(`Incident-Id: ${id}`, `Incident-Transition: ${plan.from} -> ${plan.to}`);
