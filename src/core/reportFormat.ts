@@ -125,7 +125,12 @@ function volumeTable(report: MetricsReport): string[] {
   ];
 }
 
-function table(headers: string[], body: string[][]): string[] {
+function table(headers: string[], rawBody: string[][]): string[] {
+  // Record text (a category, a team) may hold line breaks or escape sequences: in a terminal
+  // they would split a row or act on the screen.
+  const body = rawBody.map((row) =>
+    row.map((cell) => cell.replace(/[\u0000-\u001f\u007f]+/g, ' ')),
+  );
   const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells
