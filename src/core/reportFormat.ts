@@ -155,7 +155,8 @@ function renderMarkdown(report: MetricsReport): string {
 
 /** Record text can hold `|`, `<` and newlines; none may break or inject into the table. */
 function escapeCell(text: string): string {
-  return text.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  // A lone carriage return ends a markdown line as well as a newline does.
+  return text.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 
 const CSV_HEADERS = [
