@@ -212,7 +212,8 @@ function renderCsv(report: MetricsReport): string {
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
   const text = String(value);
-  // A leading = + - @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  // A leading = + - @ (or a tab or carriage return before one) would run as a formula in
+  // a spreadsheet; a carriage return ends a row as well as a newline does.
+  const safe = /^[=+\-@\t\r]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
