@@ -12,7 +12,7 @@ import { currentSla } from '../../core/recordSla';
 import type { IncidentRepository } from '../../core/repository';
 import { formatLocal } from '../../core/time';
 import { type CliContext, type Command, UsageError } from '../context';
-import { textTable } from '../table';
+import { plainText, textTable } from '../table';
 
 function slaText(repo: IncidentRepository, incident: Incident, now: number): string {
   const clock = currentSla(incident, incident.times, repo.policy, calendarFor(repo.policy), now);
@@ -102,7 +102,8 @@ export const showCommand: Command = {
     }
     const { events, lifecycle } = await recordHistory(repo, incident);
     lines.push('', `history (${lifecycle.reopens} reopen(s)):`, ...eventLines(events, zone));
-    cli.out(`${lines.join('\n')}\n`);
+    // Titles, names and commit subjects may hold escape sequences a terminal would act on.
+    cli.out(`${lines.map(plainText).join('\n')}\n`);
     return 0;
   },
 };
@@ -141,7 +142,7 @@ export const historyCommand: Command = {
       return 0;
     }
     if (format !== 'text') throw new UsageError('--format must be text or json');
-    cli.out(`${eventLines(events, repo.policy.timezone).join('\n')}\n`);
+    cli.out(`${eventLines(events, repo.policy.timezone).map(plainText).join('\n')}\n`);
     return 0;
   },
 };
