@@ -6,6 +6,7 @@ import { GitError } from '../core/git';
 import { formatProblem, ProblemError } from '../core/problem';
 import { RecordNotUsable } from '../core/repository';
 import { CliContext, type Command, UsageError } from './context';
+import { plainText } from './table';
 import {
   ackCommand,
   closeCommand,
@@ -94,7 +95,8 @@ function reportError(cli: CliContext, error: Error): number {
     cli.err(`git-incidents ${name}: ${error.message}\nusage: git-incidents ${cli.command.usage}\n`);
     return 2;
   }
-  cli.err(`git-incidents ${name}: ${error.message}\n`);
+  // A refusal quotes record text (a file name, a value), which may hold escape sequences.
+  cli.err(`git-incidents ${name}: ${plainText(error.message)}\n`);
   const problems =
     error instanceof ProblemError || error instanceof RecordNotUsable ? error.problems : [];
   for (const problem of problems) cli.err(`${formatProblem(problem)}\n`);

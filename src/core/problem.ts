@@ -19,9 +19,11 @@ export interface Problem {
 
 /** Renders a problem as one or more lines a person reads in a terminal or a log. */
 export function formatProblem(problem: Problem): string {
-  const where = [problem.file, problem.line, problem.column].filter((p) => p !== undefined);
+  // The file name and the message quote record text, which may hold escape sequences.
+  const plain = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  const where = [plain(problem.file), problem.line, problem.column].filter((p) => p !== undefined);
   const field = problem.field ? ` (${problem.field})` : '';
-  const lines = [`${where.join(':')}: ${problem.severity}${field}: ${problem.message}`];
+  const lines = [`${where.join(':')}: ${problem.severity}${field}: ${plain(problem.message)}`];
   if (problem.expected) lines.push(`  expected: ${problem.expected}`);
   if (problem.example) lines.push(`  example:  ${problem.example}`);
   return lines.join('\n');
