@@ -185,6 +185,23 @@ describe('CLI with hostile text in records, options and paths', function () {
     }
   });
 
+  it('escape sequences in a broken record never reach the terminal through its problems', () => {
+    // OSC 0 sets the terminal title; CSI 2J clears the screen.
+    const osc = '\u001b]0;pwned\u0007';
+    repo.write(
+      `incidents/${osc}.md`,
+      `---\nid: INC-ESC\ntitle: t\nstatus: "${osc}\u001b[2J"\npriority: P2\n` +
+        'detected_at: 2026-03-01T09:00:00Z\n---\n',
+    );
+    repo.commitAll('a broken record');
+    for (const args of [['list'], ['lint'], ['ack', 'INC-ESC']]) {
+      const result = cli(args, repo.root, env);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stdout + result.stderr, /unknown status/);
+      assert.doesNotMatch(result.stdout + result.stderr, /[\u0007\u001b]/, args.join(' '));
+    }
+  });
+
   it('--repo pointing into a subfolder works on the repository root, nowhere else', () => {
     mkdirSync(join(repo.root, 'deep', 'er'), { recursive: true });
     const elsewhere = mkdtempSync(join(tmpdir(), 'git-incidents-cwd-'));
