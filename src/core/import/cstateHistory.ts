@@ -3,6 +3,7 @@
  * site's repository: each version with its commit, author and author date, renames followed
  * so a renamed file stays one incident, deletions kept as events.
  */
+import { stat } from 'node:fs/promises';
 import { readBlobs } from '../blobReader';
 import { Git } from '../git';
 import type { Logger } from '../log';
@@ -44,6 +45,12 @@ export async function readSiteHistory(
   dir: string,
   logger: Logger,
 ): Promise<SiteHistory> {
+  const info = await stat(repoPath).catch(() => undefined);
+  if (info?.isFile()) {
+    const hint = repoPath.endsWith('.bundle') ? 'a git bundle: ' : 'a file: ';
+    const clone = `clone it first (\`git clone ${repoPath} DIR\`) and import DIR`;
+    throw new ImportInputError(repoPath, `is ${hint}${clone}`);
+  }
   const git = new Git(repoPath, logger);
   await git.run(['rev-parse', '--verify', 'HEAD^{commit}'], { read: true }).catch(() => {
     throw new ImportInputError(repoPath, 'is not a git repository with commits (a cState site)');

@@ -83,7 +83,8 @@ export async function openTarget(
 
 /** Refuses to import over uncommitted changes to the records or the settings. */
 export async function refuseUncommitted(target: Target): Promise<void> {
-  if (target.bare || !target.tip) return;
+  // An unborn branch too: untracked files in the way would stop the checkout afterwards.
+  if (target.bare) return;
   const paths = [`${target.policy.directory}/`, POLICY_FILE];
   const status = await target.git.run(
     ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths],
