@@ -32,6 +32,9 @@ export const importCommand: Command = {
     if (!IMPORT_KINDS.includes(kind as ImportKind) || !source || extra.length > 0) {
       throw new UsageError(`give the kind (${IMPORT_KINDS.join(', ')}) and one source`);
     }
+    if (kind !== 'statuspage' && !cli.string('timezone')) {
+      cli.logger.info('source times without a zone are read in UTC; --timezone ZONE if local');
+    }
     const progress = progressWriter(cli);
     const result = await runImport({
       kind: kind as ImportKind,
