@@ -111,6 +111,11 @@ function isExpected(error: Error): boolean {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`git incidents lint | head`) is not an error: stop quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -87,15 +87,19 @@ export class BusinessCalendar {
   }
 
   /** Business minutes in [from, to); 0 when `to` is not after `from`. */
-  businessMinutesBetween(from: number, to: number): number {
+  businessMinutesBetween(from: number, to: number, limit = Number.POSITIVE_INFINITY): number {
     if (!(to > from)) return 0;
 
+    // Counting stops once past `limit` minutes: an SLA check only asks "more than the
+    // target?", and a record open for years would otherwise cost a thousand day windows.
+    const cap = limit * MINUTE;
     const last = formatDate(localParts(to, this.zone));
     let total = 0;
     for (let date = dateAt(from, this.zone); formatDate(date) <= last; date = addDays(date, 1)) {
       const window = this.window(date);
       if (!window) continue;
       total += Math.max(0, Math.min(window[1], to) - Math.max(window[0], from));
+      if (total > cap) break;
     }
     return total / MINUTE;
   }

@@ -20,8 +20,9 @@ export function elapsedMinutes(
   calendar: BusinessCalendar,
   from: number,
   to: number,
+  limit?: number,
 ): number {
-  if (isBusiness(duration)) return calendar.businessMinutesBetween(from, to);
+  if (isBusiness(duration)) return calendar.businessMinutesBetween(from, to, limit);
   return Math.max(0, (to - from) / MINUTE);
 }
 
@@ -59,7 +60,10 @@ export function slaState(
   // a closing time is not passed overnight, because no business minute elapses until the
   // next opening. Whole milliseconds keep `0.57h` (34.199999… minutes) from missing 34:12.
   const target = Math.round(targetMinutes(duration, calendar) * MINUTE);
-  const elapsed = (to: number) => Math.round(elapsedMinutes(duration, calendar, from, to) * MINUTE);
+  // Counting a little past the target is enough to tell met from breached.
+  const limit = target / MINUTE + 1;
+  const elapsed = (to: number) =>
+    Math.round(elapsedMinutes(duration, calendar, from, to, limit) * MINUTE);
   if (done !== undefined) return elapsed(done) <= target ? 'met' : 'breached';
   return elapsed(now) > target ? 'breached' : 'pending';
 }
