@@ -108,17 +108,23 @@ function renderTable(report: MetricsReport): string {
 }
 
 function volumeTable(report: MetricsReport): string[] {
-  const categories = Object.keys(report.volume.byCategory);
+  const volume = report.volume.byCategory;
+  const categories = Object.keys(volume);
   if (categories.length === 0) return ['Volume: no records'];
-  const periods = [
-    ...new Set(categories.flatMap((c) => Object.keys(report.volume.byCategory[c]))),
-  ].sort();
+  const periods = [...new Set(categories.flatMap((c) => Object.keys(volume[c])))].sort();
   const shown = periods.slice(-12);
-  const body = categories.map((category) => [
-    category,
-    ...shown.map((p) => String(report.volume.byCategory[category][p] ?? 0)),
-  ]);
-  const note = periods.length > shown.length ? ` (last ${shown.length} of ${periods.length})` : '';
+
+  // The busiest categories of the shown periods; a terminal table of hundreds helps no one.
+  const total = (c: string) => shown.reduce((sum, p) => sum + (volume[c][p] ?? 0), 0);
+  const active = categories.filter((c) => total(c) > 0);
+  const top = [...active].sort((a, b) => total(b) - total(a) || (a < b ? -1 : 1)).slice(0, 15);
+  const rows = active.filter((c) => top.includes(c));
+  const body = rows.map((c) => [c, ...shown.map((p) => String(volume[c][p] ?? 0))]);
+
+  const notes = [];
+  if (periods.length > shown.length) notes.push(`last ${shown.length} of ${periods.length}`);
+  if (active.length > rows.length) notes.push(`busiest ${rows.length} of ${active.length}`);
+  const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
   return [
     `Volume by category per ${report.volume.period}${note}:`,
     ...table(['category', ...shown], body),
