@@ -127,7 +127,7 @@ function editYaml(yaml: string, parsed: ParsedYaml, change: FieldChange, eol: st
   if (change.kind === 'remove') {
     if (!entry) return yaml;
     const start = lineStart(yaml, entry.keyStart);
-    return yaml.slice(0, start) + yaml.slice(lineEnd(yaml, entry.nodeEnd - 1));
+    return yaml.slice(0, start) + yaml.slice(entryEnd(yaml, entry));
   }
   if (change.kind === 'set') {
     const rendered = renderValue(change.value);
@@ -196,9 +196,9 @@ function startList(
 ): string {
   const start = lineStart(yaml, entry.keyStart);
   const key = yaml.slice(start, entry.valueStart).trimEnd();
-  const comment = yaml.slice(entry.valueEnd, entry.nodeEnd).trim();
+  const end = entryEnd(yaml, entry);
+  const comment = yaml.slice(entry.valueEnd, end).trim();
   const lines = [comment ? `${key} ${comment}` : key, ...renderMappingItems([item], '  ')];
-  const end = lineEnd(yaml, entry.nodeEnd - 1);
   return yaml.slice(0, start) + lines.map((line) => line + eol).join('') + yaml.slice(end);
 }
 
@@ -226,6 +226,15 @@ function insertionPoint(yaml: string, parsed: ParsedYaml, after: string[]): numb
 function renderValue(value: string): string {
   if (/[\r\n]/.test(value)) return JSON.stringify(value);
   return renderScalar(value);
+}
+
+/**
+ * Just past the line where an entry's value ends. The node of an empty value (`key:`) also
+ * spans the comment lines after it, which belong to what follows and must stay.
+ */
+function entryEnd(yaml: string, entry: TopLevelEntry): number {
+  const empty = entry.valueStart === entry.valueEnd;
+  return lineEnd(yaml, empty ? entry.valueStart : entry.nodeEnd - 1);
 }
 
 function lineStart(text: string, offset: number): number {

@@ -111,7 +111,12 @@ describe('front matter under hostile and unusual input', () => {
     it('an escalation whose target or reason has line breaks stays one valid item', () => {
       const to = 'ops\nIncident-Id: INC-FORGED';
       const reason = 'line one\r\nline two: with colon\n- dash';
-      const { incident } = step(record(), { kind: 'escalate', escalation: 'functional', to, reason });
+      const { incident } = step(record(), {
+        kind: 'escalate',
+        escalation: 'functional',
+        to,
+        reason,
+      });
       assert.deepEqual(incident.escalations.at(-1), {
         at: AT,
         kind: 'functional',
@@ -119,6 +124,27 @@ describe('front matter under hostile and unusual input', () => {
         reason,
       });
       assert.equal(incident.team, to);
+    });
+
+    it('reopening keeps the comment line after an empty `resolved_at:`', () => {
+      const text = record('resolved_at:\n# reviewed on Monday\nresolution: x\n', '', 'resolved');
+      const { after } = step(text, { kind: 'reopen' });
+      assert.match(after, /^# reviewed on Monday$/m);
+      assert.doesNotMatch(after, /resolved_at/);
+    });
+
+    it('a first escalation under an empty `escalations:` keeps the comment line after it', () => {
+      const text = record('escalations:\n# none yet\nteam: db\n');
+      const { after } = step(text, {
+        kind: 'escalate',
+        escalation: 'hierarchical',
+        to: 'm',
+        reason: 'r',
+      });
+      assert.match(
+        after,
+        /^escalations:\n {2}- at: [^\n]*\n {4}kind: hierarchical\n {4}to: m\n {4}reason: r\n# none yet\nteam: db$/m,
+      );
     });
 
     it('resolving again replaces a hand-written multi-line `resolution: |` block', () => {
