@@ -54,6 +54,39 @@ export interface ParsedYaml {
 /** Front matter larger than this is refused before parsing: no record needs it. */
 export const MAX_YAML_BYTES = 256 * 1024;
 
+/** Deeper `[`/`{` nesting is refused before parsing; no record needs more than a few. */
+export const MAX_FLOW_DEPTH = 100;
+
+/**
+ * The deepest `[`/`{` nesting outside quotes and comments, and where it is reached. The
+ * parser recurses once per level: a few KB of brackets run it out of stack, which it
+ * survives, but only after ~100 ms and with "Maximum call stack size exceeded" as message.
+ * Limitation: an apostrophe in plain text is taken for a quote, so this can undercount;
+ * the parser's own stack guard still holds then.
+ */
+function flowDepth(text: string): { depth: number; at: number } {
+  let depth = 0;
+  let deepest = { depth: 0, at: 0 };
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > deepest.depth) deepest = { depth, at: i };
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return deepest;
+}
+
 /** Parses YAML text into plain data, with entry positions, refusing aliases and duplicates. */
 export function parseYaml(text: string): ParsedYaml {
   const entries = new Map<string, TopLevelEntry>();
@@ -64,6 +97,15 @@ export function parseYaml(text: string): ParsedYaml {
       entries,
       issues: [{ message, line: 1, column: 1, code: 'TOO_LARGE' }],
     };
+  }
+
+  const deepest = flowDepth(text);
+  if (deepest.depth > MAX_FLOW_DEPTH) {
+    const before = text.slice(0, deepest.at);
+    const line = before.split('\n').length;
+    const message = `front matter nested more than ${MAX_FLOW_DEPTH} levels deep in \`[\` or \`{\``;
+    const column = deepest.at - before.lastIndexOf('\n');
+    return { data: undefined, entries, issues: [{ message, line, column, code: 'TOO_DEEP' }] };
   }
 
   const lines = new LineCounter();

@@ -183,6 +183,24 @@ describe('front matter under hostile and unusual input', () => {
       assert.ok(ms < 6000, `sanity bound: ${ms} ms`);
     });
 
+    it('a few KB of nested brackets is refused as too deep, not by a stack overflow', () => {
+      for (const nested of [
+        '['.repeat(1000) + ']'.repeat(1000),
+        '{a: '.repeat(800) + '1' + '}'.repeat(800),
+      ]) {
+        const result = readRecord('r.md', record(`extra: ${nested}\n`), OPTIONS);
+        assert.equal(result.incident, undefined);
+        assert.equal(result.problems.length, 1);
+        assert.match(result.problems[0].message, /nested more than 100 levels deep/);
+        assert.equal(result.problems[0].line, 7);
+      }
+      // Brackets in quotes and comments are text, and ordinary nesting is fine.
+      const fine = record(
+        `extra: "${'['.repeat(300)}" # ${'{'.repeat(300)}\nlist: [[a, [b]], {c: [d]}]\n`,
+      );
+      assert.deepEqual(readRecord('r.md', fine, OPTIONS).problems, []);
+    });
+
     it('duplicate keys are still found, in nested mappings too, with their lines', () => {
       const text = record('team: a\nextra:\n  x: 1\n  x: 2\nteam: b\n');
       const result = readRecord('r.md', text, OPTIONS);
