@@ -222,9 +222,8 @@ function insertionPoint(yaml: string, parsed: ParsedYaml, after: string[]): numb
   return yaml.length;
 }
 
-/** Multi-line text is written double-quoted with escapes, so it stays one line. */
+/** One line that reads back as exactly `value` (multi-line text double-quoted with escapes). */
 function renderValue(value: string): string {
-  if (/[\r\n]/.test(value)) return JSON.stringify(value);
   return renderScalar(value);
 }
 

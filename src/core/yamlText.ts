@@ -219,8 +219,26 @@ function describeError(code: string, message: string, text: string, pos: number)
  * whose lines would need the indentation of wherever the value is spliced in.
  */
 export function renderScalar(value: string | number | boolean | null): string {
-  if (typeof value === 'string' && /[\r\n]/.test(value)) return JSON.stringify(value);
-  return stringify(value, { version: '1.2', schema: 'core', lineWidth: 0 }).trimEnd();
+  const written = stringify(value, { version: '1.2', schema: 'core', lineWidth: 0 }).trimEnd();
+  if (typeof value !== 'string') return written;
+  // The library's own choice can lose characters: a U+FEFF inside plain text is dropped on
+  // reading. Whatever does not read back exactly, on one line, is double-quoted instead.
+  const oneLine = !written.includes('\n');
+  if (oneLine && parseDocument(`x: ${written}`, { version: '1.2' }).toJS()?.x === value) {
+    return written;
+  }
+  return doubleQuoted(value);
+}
+
+/**
+ * Text as a YAML double-quoted scalar: JSON's escapes (line breaks, C0 controls, lone
+ * surrogates) are YAML's too, and the characters YAML may not hold raw are escaped as well.
+ */
+function doubleQuoted(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\u0084\u0086-\u009f\ufeff\ufffe\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

@@ -147,6 +147,14 @@ describe('front matter under hostile and unusual input', () => {
       );
     });
 
+    it('text with a U+FEFF, a NEL or a C1 control inside is written so it reads back whole', () => {
+      for (const text of ['(\uFEFF', 'a\uFEFFb\nc', 'x\u0085y', 'del\u007f', 'c1\u0090']) {
+        const { data } = step(record(), { kind: 'resolve', resolution: text, rootCause: text });
+        assert.equal(data.resolution, text, JSON.stringify(text));
+        assert.equal(data.root_cause, text, JSON.stringify(text));
+      }
+    });
+
     it('resolving again replaces a hand-written multi-line `resolution: |` block', () => {
       const extra = 'resolution: |\n  Restarted the pods.\n  Then it worked.\nroot_cause: dns\n';
       const { after, data } = step(record(extra), { kind: 'resolve', resolution: 'Rolled back' });
