@@ -119,7 +119,7 @@ describe('CLI under concurrency and interruption', function () {
 
   const commits = () => Number(repo.git('rev-list', '--count', 'HEAD'));
 
-  it('twenty steps on twenty records at once: twenty commits, each exactly its own change', async () => {
+  it('twenty steps on twenty records at once: twenty commits, each its own change', async () => {
     const base = repo.git('rev-parse', 'HEAD').trim();
     const steps = ids.map((id, i) => {
       switch (i % 4) {
@@ -210,7 +210,7 @@ describe('CLI under concurrency and interruption', function () {
     }
   });
 
-  it('two acknowledgements of one record at once: exactly one commit, one clear refusal', async () => {
+  it('two acknowledgements of one record at once: one commit, one clear refusal', async () => {
     for (const [trial, id] of ids.slice(0, 6).entries()) {
       const before = commits();
       const runs = await Promise.all([
@@ -247,7 +247,7 @@ describe('CLI under concurrency and interruption', function () {
     }
   });
 
-  it('a command arriving while another commits the record is refused as busy, not "uncommitted"', async () => {
+  it('a command arriving while another commits the record is busy, not "uncommitted"', async () => {
     const { started, release } = blockingHook(repo);
     const id = ids[3];
     const first = start(['ack', id, '--assignee', 'first'], repo.root);
@@ -271,7 +271,7 @@ describe('CLI under concurrency and interruption', function () {
     assert.equal(repo.git('status', '--porcelain'), '');
   });
 
-  it('a stale record lock met by two commands at once: one takes it over, nothing is lost', async () => {
+  it('a stale record lock met by two commands at once: one takes it over, none lost', async () => {
     const dead = start(['--help'], repo.root);
     await dead.done;
     const deadPid = String(dead.child.pid);
@@ -309,7 +309,7 @@ describe('CLI under concurrency and interruption', function () {
     assert.equal(repo.git('status', '--porcelain'), '');
   });
 
-  it('an index.lock never released: every waiting step fails in bounded time, files put back', async () => {
+  it('an index.lock never released: each step fails in bounded time, files put back', async () => {
     const lock = join(repo.root, '.git', 'index.lock');
     writeFileSync(lock, 'stale');
     const originals = ids.slice(0, 4).map((id) => repo.read(fileOf(id)));
@@ -369,7 +369,7 @@ describe('CLI under concurrency and interruption', function () {
       assert.equal(JSON.parse(list.stdout).length, 20);
     });
 
-    it('once the person commits the interrupted step, work goes on past the dead lock', async () => {
+    it('once the person commits the interrupted step, work goes on past the lock', async () => {
       const id = ids[6];
       await killMidCommit(id);
       rmSync(join(repo.root, '.git', 'index.lock'));

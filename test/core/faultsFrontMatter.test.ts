@@ -143,7 +143,18 @@ describe('front matter under hostile and unusual input', () => {
       });
       assert.match(
         after,
-        /^escalations:\n {2}- at: [^\n]*\n {4}kind: hierarchical\n {4}to: m\n {4}reason: r\n# none yet\nteam: db$/m,
+        new RegExp(
+          [
+            '^escalations:',
+            ' {2}- at: [^\\n]*',
+            ' {4}kind: hierarchical',
+            ' {4}to: m',
+            ' {4}reason: r',
+            '# none yet',
+            'team: db$',
+          ].join('\\n'),
+          'm',
+        ),
       );
     });
 

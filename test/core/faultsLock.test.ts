@@ -80,14 +80,14 @@ describe('record lock under contention and after crashes', () => {
     assert.throws(() => readFileSync(lockFile()), /ENOENT/);
   });
 
-  it('a lock left by an earlier process that had this same PID does not block forever', async () => {
+  it('a lock left by an earlier process with this same PID does not block forever', async () => {
     // In containers PIDs restart from 1: a crashed command's PID is often the next one's.
     plant(String(process.pid));
     const release = await lockRecord(gitDir, 'INC-1');
     await release();
   });
 
-  it('two commands of one process (an editor) on the same record: the second is refused', async () => {
+  it('two commands of one process (an editor) on one record: the second is refused', async () => {
     const release = await lockRecord(gitDir, 'INC-1');
     await assert.rejects(lockRecord(gitDir, 'INC-1'), /being changed by another/);
     await release();

@@ -392,7 +392,8 @@ function untouched(content: string, keys: Set<string>): string {
     .sort((a, b) => b[0] - a[0]);
   let yaml = split.yaml;
   for (const [start, end] of spans) yaml = yaml.slice(0, start) + yaml.slice(end);
-  return `${split.bom ? 'BOM' : ''}|${split.text.slice(0, split.yamlStart)}|${yaml}|${split.text.slice(split.yamlEnd)}`;
+  const opening = split.text.slice(0, split.yamlStart);
+  return `${split.bom ? 'BOM' : ''}|${opening}|${yaml}|${split.text.slice(split.yamlEnd)}`;
 }
 
 function lineStart(text: string, offset: number): number {
