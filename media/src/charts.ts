@@ -34,6 +34,19 @@ function theme() {
 
 const charts = new Map<string, Chart>();
 
+/** Each chart's labels as drawn: its x axis, then its datasets' names (for the probe). */
+export function chartLabels(): Record<string, string[]> {
+  return Object.fromEntries(
+    [...charts].map(([id, chart]) => [
+      id,
+      [
+        ...(chart.data.labels ?? []).map((label) => String(label)),
+        ...chart.data.datasets.map((set) => String(set.label)),
+      ],
+    ]),
+  );
+}
+
 function draw(id: string, config: ChartConfiguration<'bar'>): void {
   charts.get(id)?.destroy();
   const canvas = document.getElementById(id) as HTMLCanvasElement | null;

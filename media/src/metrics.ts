@@ -9,9 +9,10 @@ import type {
   HostMessage,
   MetricsParams,
   PageMessage,
+  PageProbe,
   ReportView,
 } from '../../src/extension/metricsProtocol';
-import { drawCharts } from './charts';
+import { chartLabels, drawCharts } from './charts';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -148,8 +149,26 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'busy':
       document.body.classList.toggle('busy', message.busy);
       return;
+    case 'probe':
+      // Answered only when the host served the page in test mode.
+      if (document.body.dataset.probe !== 'on') return;
+      vscode.postMessage({ type: 'probe', requestId: message.requestId, probe: probe() });
+      return;
   }
 });
+
+/** What the page holds now; see `PageProbe`. */
+function probe(): PageProbe {
+  const marker = (window as unknown as { __pwned?: unknown }).__pwned;
+  const tags = new Set([...document.querySelectorAll('*')].map((e) => e.localName));
+  return {
+    title: document.title,
+    marker: marker === undefined ? null : String(marker),
+    tags: [...tags].sort(),
+    notes: [...element('notes').querySelectorAll('li')].map((li) => li.textContent ?? ''),
+    labels: chartLabels(),
+  };
+}
 
 element<HTMLFormElement>('filters').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -16,8 +16,15 @@ export function nonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** The page for `webview`. */
-export function metricsHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/**
+ * The page for `webview`. With `probe` (test mode only) the page also answers the host's
+ * probe requests; see `PageProbe`.
+ */
+export function metricsHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  options: { probe?: boolean } = {},
+): string {
   const root = webviewRoot(extensionUri);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'metrics.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'metrics.css'));
@@ -38,7 +45,7 @@ export function metricsHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
   <link href="${style}" rel="stylesheet">
   <title>Incident Metrics</title>
 </head>
-<body>
+<body${options.probe ? ' data-probe="on"' : ''}>
   <header>
     <h1>Incident metrics</h1>
     <form id="filters" class="filters">

@@ -13,16 +13,20 @@ import {
   type HostMessage,
   type MetricsParams,
   type PageMessage,
+  type PageProbe,
   parsePageMessage,
   type ReportView,
 } from './metricsProtocol';
 import type { IncidentModel } from './model';
 
 const REFRESH_DEBOUNCE_MS = 500;
+const PROBE_TIMEOUT_MS = 5000;
 
 /** The panel; `MetricsPanel.show` creates it or brings the existing one forward. */
 export class MetricsPanel extends Disposable {
   private static current: MetricsPanel | undefined;
+  /** Set by the test hooks only: pages served afterwards answer probes. */
+  static probeEnabled = false;
 
   /** The last message posted to the page and the last the page sent (for tests). */
   lastPosted: HostMessage | undefined;
@@ -31,6 +35,8 @@ export class MetricsPanel extends Disposable {
   private ready = false;
   private params: MetricsParams = {};
   private timer: NodeJS.Timeout | undefined;
+  private nextProbe = 1;
+  private readonly probes = new Map<number, (probe: PageProbe | undefined) => void>();
 
   /** The open panel, if any. */
   static get instance(): MetricsPanel | undefined {
@@ -75,7 +81,10 @@ export class MetricsPanel extends Disposable {
     this.register({ dispose: () => clearTimeout(this.timer) });
     // Hidden webviews are torn down; a shown one loads again and says ready again.
     this.register(panel.onDidChangeViewState(() => (this.ready = this.ready && panel.visible)));
-    panel.webview.html = metricsHtml(panel.webview, extensionUri);
+    this.register({ dispose: () => this.endProbes() });
+    panel.webview.html = metricsHtml(panel.webview, extensionUri, {
+      probe: MetricsPanel.probeEnabled,
+    });
   }
 
   override dispose(): void {
@@ -113,7 +122,33 @@ export class MetricsPanel extends Disposable {
       case 'rendered':
         this.lastRendered = message;
         return;
+      case 'probe':
+        this.probes.get(message.requestId)?.(message.probe);
+        this.probes.delete(message.requestId);
+        return;
     }
+  }
+
+  /** Asks the page what it shows (test mode only); undefined when it does not answer. */
+  probe(): Promise<PageProbe | undefined> {
+    if (!MetricsPanel.probeEnabled || this.isDisposed) return Promise.resolve(undefined);
+    const requestId = this.nextProbe++;
+    return new Promise((done) => {
+      const timer = setTimeout(() => {
+        this.probes.delete(requestId);
+        done(undefined);
+      }, PROBE_TIMEOUT_MS);
+      this.probes.set(requestId, (probe) => {
+        clearTimeout(timer);
+        done(probe);
+      });
+      void this.panel.webview.postMessage({ type: 'probe', requestId } satisfies HostMessage);
+    });
+  }
+
+  private endProbes(): void {
+    for (const answer of this.probes.values()) answer(undefined);
+    this.probes.clear();
   }
 
   private scheduleRefresh(): void {

@@ -57,18 +57,38 @@ export interface ReportView {
   warnings: string[];
 }
 
+/**
+ * What the page holds after drawing, for integration tests only: the page answers a probe
+ * when its HTML was served in test mode (`data-probe` on the body), so tests can see that
+ * record text arrived as text and that no script of it ran.
+ */
+export interface PageProbe {
+  /** `document.title`, which a script injected through record text would change. */
+  title: string;
+  /** `window.__pwned` as text, or null: the marker the tests' payloads try to set. */
+  marker: string | null;
+  /** Every element name in the document, sorted, each once. */
+  tags: string[];
+  /** The text of each note (warnings and problems), in order. */
+  notes: string[];
+  /** Each chart's labels: its x axis, then its datasets' names. */
+  labels: Record<string, string[]>;
+}
+
 /** Host → page. */
 export type HostMessage =
   | { type: 'update'; params: MetricsParams; report: ReportView }
   | { type: 'reply'; requestId: number; ok: true; params: MetricsParams; report: ReportView }
   | { type: 'reply'; requestId: number; ok: false; error: string }
-  | { type: 'busy'; busy: boolean };
+  | { type: 'busy'; busy: boolean }
+  | { type: 'probe'; requestId: number };
 
 /** Page → host. */
 export type PageMessage =
   | { type: 'ready' }
   | { type: 'compute'; requestId: number; params: MetricsParams }
-  | { type: 'rendered'; revision: string | null; figures: Record<string, string> };
+  | { type: 'rendered'; revision: string | null; figures: Record<string, string> }
+  | { type: 'probe'; requestId: number; probe: PageProbe };
 
 /** Checks an untrusted message from the page; undefined when it is not one. */
 export function parsePageMessage(value: unknown): PageMessage | undefined {
@@ -92,5 +112,24 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
     );
     return { type: 'rendered', revision, figures };
   }
+  if (message.type === 'probe' && typeof message.requestId === 'number') {
+    return { type: 'probe', requestId: message.requestId, probe: parseProbe(message.probe) };
+  }
   return undefined;
+}
+
+function parseProbe(value: unknown): PageProbe {
+  const probe = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
+  const texts = (list: unknown) => (Array.isArray(list) ? list.map((item) => String(item)) : []);
+  const labels = (typeof probe.labels === 'object' && probe.labels) || {};
+  return {
+    title: String(probe.title ?? ''),
+    marker: probe.marker === null || probe.marker === undefined ? null : String(probe.marker),
+    tags: texts(probe.tags),
+    notes: texts(probe.notes),
+    labels: Object.fromEntries(Object.entries(labels).map(([key, list]) => [key, texts(list)])),
+  };
 }

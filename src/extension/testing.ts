@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import type { RecordDiagnostics } from './diagnostics';
 import { MetricsPanel } from './metricsPanel';
-import type { HostMessage, MetricsParams, PageMessage } from './metricsProtocol';
+import type { HostMessage, MetricsParams, PageMessage, PageProbe } from './metricsProtocol';
 import type { IncidentModel } from './model';
 import type { IncidentStatusBar } from './statusBar';
 import type { IncidentTree, TreeNode } from './tree';
@@ -18,6 +18,8 @@ export interface ItemSnapshot {
   description?: string;
   contextValue?: string;
   tooltip?: string;
+  /** How VS Code may render a markdown tooltip: never trusted, no HTML, no icons here. */
+  tooltipFlags?: { isTrusted: unknown; supportHtml: boolean; supportThemeIcons: boolean };
   children?: ItemSnapshot[];
 }
 
@@ -32,6 +34,8 @@ export interface TestingApi {
   metricsHtml(): string | undefined;
   /** Sends a `compute` request as the page would; resolves to the reply posted for it. */
   metricsRequest(requestId: number, params: MetricsParams): Promise<HostMessage | undefined>;
+  /** What the open metrics page holds, as it reports it; undefined without a page. */
+  metricsProbe(): Promise<PageProbe | undefined>;
 }
 
 /** Builds the hooks over the live components. */
@@ -41,18 +45,29 @@ export function testingApi(parts: {
   statusBar: IncidentStatusBar;
   diagnostics: RecordDiagnostics;
 }): TestingApi {
+  MetricsPanel.probeEnabled = true;
   const snapshot = (node: TreeNode): ItemSnapshot => {
     const item = parts.tree.getTreeItem(node);
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const tooltip =
       typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? undefined);
     const children = parts.tree.getChildren(node);
+    const markdown = typeof item.tooltip === 'object' ? item.tooltip : undefined;
     return {
       id: item.id,
       label,
       description: typeof item.description === 'string' ? item.description : undefined,
       contextValue: item.contextValue,
       tooltip,
+      ...(markdown
+        ? {
+            tooltipFlags: {
+              isTrusted: markdown.isTrusted ?? false,
+              supportHtml: markdown.supportHtml ?? false,
+              supportThemeIcons: markdown.supportThemeIcons ?? false,
+            },
+          }
+        : {}),
       ...(children.length > 0 ? { children: children.map(snapshot) } : {}),
     };
   };
@@ -70,5 +85,6 @@ export function testingApi(parts: {
       await panel.receive({ type: 'compute', requestId, params });
       return panel.lastPosted;
     },
+    metricsProbe: async () => MetricsPanel.instance?.probe(),
   };
 }
