@@ -18,6 +18,7 @@ import type { HistoryDocuments } from './history';
 import type { IncidentModel } from './model';
 import { askNewRecord, askStep, MissingArgument, Questions } from './quickInput';
 import { isAnswers, resolveTarget } from './target';
+import { noticeText } from './notice';
 
 /** What a command did: a commit, or why there is none. */
 export type Outcome =
@@ -85,7 +86,9 @@ export class LifecycleCommands {
       void announce(repo, result.commit);
       const short = result.commit.slice(0, 10);
       this.logger.info(`${result.plan.subject} (${result.file}, ${short})`);
-      void vscode.window.showInformationMessage(`${result.plan.subject} — committed ${short}`);
+      void vscode.window.showInformationMessage(
+        noticeText(`${result.plan.subject} — committed ${short}`),
+      );
       return {
         ok: true,
         id: result.id,
@@ -125,7 +128,9 @@ export class LifecycleCommands {
       if (interactive) {
         await vscode.window.showTextDocument(this.model.uriOf(created.file), { preview: false });
       }
-      void vscode.window.showInformationMessage(`${created.id} logged — ${created.file}`);
+      void vscode.window.showInformationMessage(
+        noticeText(`${created.id} logged — ${created.file}`),
+      );
       const subject = `${created.id}: logged`;
       return { ok: true, ...created, subject };
     });
@@ -177,7 +182,7 @@ export class LifecycleCommands {
       this.logger.debug(error.stack ?? '');
     }
     const shown = problems[0] ? `${error.message} — ${problems[0].message}` : error.message;
-    void vscode.window.showErrorMessage(`${title}: ${shown}`);
+    void vscode.window.showErrorMessage(noticeText(`${title}: ${shown}`));
     return { ok: false, reason: 'failed', message: error.message };
   }
 }

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { commitFile, uncommittedState } from '../core/commit';
 import { readRecord } from '../core/record';
 import type { IncidentRepository } from '../core/repository';
+import { noticeText } from './notice';
 
 /** What the guard decided. */
 export type GuardResult = 'clear' | 'cancelled' | 'dirty';
@@ -36,13 +37,15 @@ export async function guardUnsaved(
 
   if (!ask) {
     void vscode.window.showWarningMessage(
-      `${file} has unsaved changes, so ${action} was not done. Save or revert the file, ` +
-        'then run it again.',
+      noticeText(
+        `${file} has unsaved changes, so ${action} was not done. Save or revert the file, ` +
+          'then run it again.',
+      ),
     );
     return 'dirty';
   }
   const choice = await vscode.window.showWarningMessage(
-    `${file} has unsaved changes.`,
+    noticeText(`${file} has unsaved changes.`),
     {
       modal: true,
       detail:
@@ -57,7 +60,7 @@ export async function guardUnsaved(
   const check = readRecord(file, text, repo.readOptions);
   if (!check.incident) {
     void vscode.window.showErrorMessage(
-      `${file} has problems (see the Problems panel); fix them before ${action}.`,
+      noticeText(`${file} has problems (see the Problems panel); fix them before ${action}.`),
     );
     return 'cancelled';
   }
@@ -81,7 +84,7 @@ async function offerToCommitSaved(
   const check = readRecord(file, await readFile(join(repo.root, file), 'utf8'), repo.readOptions);
   if (!check.incident) return 'clear';
   const choice = await vscode.window.showWarningMessage(
-    `${file} has saved changes that are not committed.`,
+    noticeText(`${file} has saved changes that are not committed.`),
     {
       modal: true,
       detail: `Commit them first, on their own, then ${action}?`,

@@ -14,6 +14,7 @@ import { formatProblem, ProblemError } from '../core/problem';
 import { RecordNotUsable } from '../core/repository';
 import { guardUnsaved } from './guard';
 import type { IncidentModel } from './model';
+import { noticeText } from './notice';
 import { isAnswers, resolveTarget } from './target';
 
 /** The command's id. */
@@ -90,8 +91,9 @@ export async function scaffoldReview(
     await model.refreshFiles([result.record]);
     logger.info(`${result.id}: review ${result.review} (${result.commit.slice(0, 10)})`);
     await open(repo.root, result.review, interactive);
+    const short = result.commit.slice(0, 10);
     void vscode.window.showInformationMessage(
-      `${result.id}: review ${result.review} — committed ${result.commit.slice(0, 10)}`,
+      noticeText(`${result.id}: review ${result.review} — committed ${short}`),
     );
     return {
       ok: true,
@@ -106,7 +108,7 @@ export async function scaffoldReview(
       err instanceof ProblemError || err instanceof RecordNotUsable ? err.problems : [];
     const detail = problems.map(formatProblem).join('\n');
     logger.warn(`${title} failed: ${err.message}${detail ? `\n${detail}` : ''}`);
-    void vscode.window.showErrorMessage(`${title}: ${err.message}`);
+    void vscode.window.showErrorMessage(noticeText(`${title}: ${err.message}`));
     return { ok: false, reason: 'failed', message: err.message };
   }
 }

@@ -11,6 +11,7 @@ import type { ExtensionLog } from './logger';
 import { MetricsPanel } from './metricsPanel';
 import type { MetricsParams } from './metricsProtocol';
 import type { IncidentModel } from './model';
+import { noticeText } from './notice';
 import { contextValueOf } from './recordPresentation';
 import type { IncidentTree, TreeNode } from './tree';
 
@@ -94,7 +95,9 @@ export class ViewCommands extends Disposable {
       if (!commit) void vscode.window.showInformationMessage('.incidents.yml exists already.');
       return commit;
     } catch (error) {
-      void vscode.window.showErrorMessage(`Create .incidents.yml: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(
+        noticeText(`Create .incidents.yml: ${(error as Error).message}`),
+      );
       return undefined;
     }
   }
