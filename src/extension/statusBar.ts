@@ -71,7 +71,7 @@ export class IncidentStatusBar extends Disposable {
   private render(): void {
     if (this.isDisposed || !this.model.repo) return;
     const now = Date.now();
-    const counts = this.counts.map(([p, n]) => `${n} ${p}`).join(' · ');
+    const counts = this.counts.map(([p, n]) => `${n} ${literalIcons(p)}`).join(' · ');
     // Limitation: a business-time deadline at closing time counts as passed once the clock
     // passes it, while the core's SLA state waits for the next business minute — the two
     // agree again at the next refresh after opening time.
@@ -102,4 +102,13 @@ export class IncidentStatusBar extends Disposable {
     tip.appendText('\nClick to show the Incidents view.');
     return tip;
   }
+}
+
+/**
+ * A status bar item draws every `$(name)` in its text as an icon; priority names come from
+ * the repository's settings, so a name such as `$(pass) P1` would draw a false check mark.
+ * `\$(` is VS Code's escape that shows the characters instead.
+ */
+function literalIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
 }
