@@ -86,8 +86,14 @@ export function tooltipOf(incident: Incident, policy: Policy, now: number): vsco
 
 /**
  * Appends text that must read exactly as written. `appendText` escapes markdown syntax but
- * leaves `&` and `<`, so an entity such as `&amp;` in a title would render as `&`.
+ * leaves `&` and `<`, so an entity such as `&amp;` in a title would render as `&`; and it
+ * leaves `:` and `@`, so a URL or an e-mail address in a title would become a link (GitHub
+ * markdown links them bare). Both are escaped after `appendText`, which doubles backslashes.
  */
 function appendPlain(markdown: vscode.MarkdownString, text: string): void {
-  markdown.appendText(text.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
+  const escaped = new vscode.MarkdownString()
+    .appendText(text.replace(/&/g, '&amp;').replace(/</g, '&lt;'))
+    .value.replace(/[:@]/g, '\\$&')
+    .replace(/\bwww\./gi, (www) => `${www.slice(0, -1)}\\.`);
+  markdown.appendMarkdown(escaped);
 }
