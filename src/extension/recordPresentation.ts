@@ -9,6 +9,7 @@ import { isOpen } from '../core/lifecycle';
 import type { Policy } from '../core/policy';
 import type { Incident } from '../core/record';
 import { ageText, describeSla } from '../core/slaDescription';
+import { closeBidi } from './bidi';
 
 const FLAG: Record<StepKind, string> = {
   triage: 'canTriage',
@@ -50,7 +51,8 @@ function themeColor(id: string): vscode.ThemeColor {
 export function descriptionOf(incident: Incident, now: number): string {
   const age = isOpen(incident.status) ? ageText(incident, now) : incident.status;
   return [incident.priority ?? 'no priority', age, incident.assignee]
-    .filter((part) => part)
+    .filter((part): part is string => !!part)
+    .map(closeBidi)
     .join(' · ');
 }
 

@@ -8,6 +8,7 @@ import { formatMinutes } from '../core/duration';
 import { isOpen } from '../core/lifecycle';
 import type { Incident } from '../core/record';
 import { describeSla } from '../core/slaDescription';
+import { closeBidi } from './bidi';
 import { Disposable } from './disposable';
 import type { IncidentModel } from './model';
 
@@ -71,7 +72,7 @@ export class IncidentStatusBar extends Disposable {
   private render(): void {
     if (this.isDisposed || !this.model.repo) return;
     const now = Date.now();
-    const counts = this.counts.map(([p, n]) => `${n} ${literalIcons(p)}`).join(' · ');
+    const counts = this.counts.map(([p, n]) => `${n} ${literalIcons(closeBidi(p))}`).join(' · ');
     // Limitation: a business-time deadline at closing time counts as passed once the clock
     // passes it, while the core's SLA state waits for the next business minute — the two
     // agree again at the next refresh after opening time.

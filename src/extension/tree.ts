@@ -9,6 +9,7 @@ import { STATUSES, type Incident } from '../core/record';
 import type { Problem } from '../core/problem';
 import { type GroupBy, groupBySetting } from './config';
 import { Disposable } from './disposable';
+import { closeBidi } from './bidi';
 import type { IncidentModel } from './model';
 import { contextValueOf, descriptionOf, iconOf, tooltipOf } from './recordPresentation';
 
@@ -104,7 +105,7 @@ export class IncidentTree extends Disposable implements vscode.TreeDataProvider<
     const state = closed
       ? vscode.TreeItemCollapsibleState.Collapsed
       : vscode.TreeItemCollapsibleState.Expanded;
-    const item = new vscode.TreeItem(node.key, state);
+    const item = new vscode.TreeItem(closeBidi(node.key), state);
     item.id = `group/${node.by}/${node.key}`;
     item.description = String(node.incidents.length);
     item.contextValue = `group;by=${node.by}`;
@@ -114,7 +115,8 @@ export class IncidentTree extends Disposable implements vscode.TreeDataProvider<
   private incidentItem(node: Extract<TreeNode, { kind: 'incident' }>): vscode.TreeItem {
     const { incident } = node;
     const now = Date.now();
-    const item = new vscode.TreeItem(incident.title, vscode.TreeItemCollapsibleState.None);
+    const label = closeBidi(incident.title);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `incident/${this.groupBy}/${node.groupKey}/${incident.id}`;
     item.description = descriptionOf(incident, now);
     item.iconPath = iconOf(incident);
@@ -131,9 +133,10 @@ export class IncidentTree extends Disposable implements vscode.TreeDataProvider<
 
   private problemItem(node: Extract<TreeNode, { kind: 'problem' }>): vscode.TreeItem {
     const first = node.problems.find((p) => p.severity === 'error') ?? node.problems[0];
-    const item = new vscode.TreeItem(basename(node.file), vscode.TreeItemCollapsibleState.None);
+    const name = closeBidi(basename(node.file));
+    const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
     item.id = `problem/${node.file}`;
-    item.description = first ? `line ${first.line ?? 1}: ${first.message}` : '';
+    item.description = first ? `line ${first.line ?? 1}: ${closeBidi(first.message)}` : '';
     item.tooltip = new vscode.MarkdownString().appendText(
       node.problems.map((p) => `${p.file}:${p.line ?? 1}: ${p.message}`).join('\n'),
     );
