@@ -267,6 +267,12 @@ async function markdownFiles(dir: string): Promise<string[]> {
     names = (await readdir(dir, { recursive: true })) as string[];
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new Error(
+        `the records folder ${dir} is a file, not a folder: move that file away, or set ` +
+          '`directory:` in .incidents.yml to the folder that holds the records',
+      );
+    }
     throw error;
   }
   return names

@@ -178,6 +178,20 @@ describe('CLI on damaged records and unusual repositories', function () {
     });
   });
 
+  it('a records folder that is a file: one message naming what to do; metrics still run', () => {
+    rmSync(join(repo.root, 'incidents'), { recursive: true });
+    repo.write('incidents', 'not a folder\n');
+    repo.commitAll('a file where the folder should be');
+    for (const args of [['list'], ['new', '--title', 't', '--priority', 'P3'], ['ack', 'X']]) {
+      const run = cli(args, repo.root);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /records folder .*incidents is a file, not a folder/);
+      assert.match(run.stderr, /set `directory:` in \.incidents\.yml/);
+      assert.doesNotMatch(run.stderr, /ENOTDIR/);
+    }
+    assert.equal(cli(['metrics'], repo.root).code, 0);
+  });
+
   describe('a repository without commits', () => {
     it('list, metrics and new work; show explains a record not committed yet', () => {
       const list = cli(['list'], repo.root);
