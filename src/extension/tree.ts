@@ -60,7 +60,9 @@ export class IncidentTree extends Disposable implements vscode.TreeDataProvider<
     const groups = new Map<string, Incident[]>();
     for (const incident of this.model.set.incidents) {
       for (const key of keysOf(incident, this.groupBy)) {
-        groups.set(key, [...(groups.get(key) ?? []), incident]);
+        const group = groups.get(key);
+        if (group) group.push(incident);
+        else groups.set(key, [incident]);
       }
     }
     const order = groupOrder(this.groupBy, [...groups.keys()], this.priorities());
