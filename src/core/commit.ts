@@ -35,16 +35,31 @@ export async function commitFile(
   isNew: boolean,
   authorDate?: number,
 ): Promise<string> {
+  return commitPaths(git, [file], isNew ? [file] : [], message, authorDate);
+}
+
+/**
+ * Commits exactly `files` (those in `added` are added first) in one commit; returns its id.
+ * Used where several files belong together: a review and its record, a problem and its
+ * incidents.
+ */
+export async function commitPaths(
+  git: Git,
+  files: string[],
+  added: string[],
+  message: string,
+  authorDate?: number,
+): Promise<string> {
   // A back-dated step is authored at the time it happened; the committer date says when.
   const env =
     authorDate === undefined
       ? undefined
       : { GIT_AUTHOR_DATE: `@${Math.floor(authorDate / 1000)} +0000` };
-  if (isNew) await withLockRetry(() => git.run(['add', '--', file]));
+  if (added.length > 0) await withLockRetry(() => git.run(['add', '--', ...added]));
   // The commit's id comes from its own summary line (`[main 0123abc…] subject`): reading HEAD
   // afterwards could give the commit another command made in the meantime.
   const committed = await withLockRetry(() =>
-    git.run(['-c', 'core.abbrev=no', 'commit', '--only', '--no-edit', '-F', '-', '--', file], {
+    git.run(['-c', 'core.abbrev=no', 'commit', '--only', '--no-edit', '-F', '-', '--', ...files], {
       input: message,
       env,
     }),

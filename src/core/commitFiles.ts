@@ -4,10 +4,10 @@
  * staged for other paths staged and uncommitted. When the commit fails every file is put
  * back as it was, so the working tree never holds half of the change.
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { uncommittedState } from './commit';
-import { GitError } from './git';
+import { replaceFile } from './atomicFile';
+import { commitPaths, uncommittedState } from './commit';
 import { TransitionError } from './lifecycle';
 import type { IncidentRepository } from './repository';
 
@@ -17,8 +17,6 @@ export interface FileChange {
   before?: string;
   after: string;
 }
-
-const LOCK_WAIT_MS = Number(process.env.GIT_INCIDENTS_LOCK_WAIT_MS ?? 8000);
 
 /**
  * Refuses when a file to change has uncommitted edits (they would be committed along) or a
@@ -57,23 +55,20 @@ export async function commitFiles(
     for (const change of changes) {
       const path = join(repo.root, change.file);
       if (change.before === undefined) await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, change.after, 'utf8');
+      await replaceFile(path, change.after);
       written.push(change);
     }
     const added = changes.filter((c) => c.before === undefined).map((c) => c.file);
-    if (added.length > 0) await withLockRetry(() => repo.git.run(['add', '--', ...added]));
-    const files = changes.map((c) => c.file);
-    await withLockRetry(() =>
-      repo.git.run(['commit', '--only', '--no-edit', '-F', '-', '--', ...files], {
-        input: message,
-      }),
+    return await commitPaths(
+      repo.git,
+      changes.map((c) => c.file),
+      added,
+      message,
     );
   } catch (error) {
     await putBack(repo, written, error as Error);
     throw error;
   }
-  const head = await repo.git.run(['rev-parse', 'HEAD'], { read: true });
-  return head.stdout.trim();
 }
 
 async function putBack(repo: IncidentRepository, written: FileChange[], cause: Error) {
@@ -81,7 +76,7 @@ async function putBack(repo: IncidentRepository, written: FileChange[], cause: E
   for (const change of written) {
     try {
       if (change.before !== undefined) {
-        await writeFile(join(repo.root, change.file), change.before, 'utf8');
+        await replaceFile(join(repo.root, change.file), change.before);
         continue;
       }
       await repo.git.run(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', change.file]);
@@ -97,18 +92,5 @@ async function putBack(repo: IncidentRepository, written: FileChange[], cause: E
       `${failed.join(', ')}: changed but not committed, and could not be put back: ` +
         'review them with `git status` and commit or restore them',
     );
-  }
-}
-
-async function withLockRetry<T>(action: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-    try {
-      return await action();
-    } catch (error) {
-      const locked = error instanceof GitError && error.reason === 'index-locked';
-      if (!locked || Date.now() - started + delay > LOCK_WAIT_MS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
   }
 }

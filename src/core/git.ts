@@ -109,11 +109,19 @@ export class Git {
   /** Spawns a long-running git process (for streaming `log` and `cat-file --batch`). */
   spawn(args: string[]) {
     this.logger.debug(`git ${args.join(' ')} (streaming)`);
-    return spawn('git', args, {
+    const child = spawn('git', args, {
       cwd: this.cwd,
       env: gitEnv(true),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // A failed start (no git on PATH, EMFILE) closes the streams and the caller sees a
+    // failed exit; unhandled, the 'error' event would end the whole process instead.
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      const missing = error.code === 'ENOENT' ? ': git is not installed or not on PATH' : '';
+      this.logger.error(`git ${args[0]} could not start (${error.message})${missing}`);
+    });
+    child.stdin.on('error', () => undefined);
+    return child;
   }
 }
 

@@ -137,10 +137,11 @@ export async function noticeFromCommit(
   repo: IncidentRepository,
   commit: string,
 ): Promise<StepNotice | undefined> {
-  const shown = await repo.git.run(['show', '-s', '--format=%H%x1f%an%x1f%B', commit, '--'], {
+  // NUL-separated: an author's name may hold any other separator.
+  const shown = await repo.git.run(['show', '-s', '--format=%H%x00%an%x00%B', commit, '--'], {
     read: true,
   });
-  const [hash, author, message] = shown.stdout.split('\x1f');
+  const [hash, author, message] = shown.stdout.split('\0');
   const id = message?.match(/^Incident-Id: (\S+)$/m)?.[1];
   const transition = message?.match(/^Incident-Transition: (\S+) -> (\S+)$/m);
   if (!id || !transition) return undefined;

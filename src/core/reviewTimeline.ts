@@ -89,15 +89,16 @@ interface StepCommit {
 /** Escalation and priority-change commits of the record's file, oldest first. */
 async function stepCommits(repo: IncidentRepository, incident: Incident) {
   const log = await repo.git.run(
-    ['log', '--reverse', '--format=%x1e%H%x1f%an%x1f%at%x1f%s', '--', incident.file],
+    ['log', '-z', '--reverse', '--format=%H%x00%an%x00%at%x00%s', '--', incident.file],
     { read: true, okCodes: [128] },
   );
   const escalations: StepCommit[] = [];
   const priorities: TimelineEntry[] = [];
   const prefix = `${incident.id}: `;
-  for (const record of log.stdout.split('\x1e').slice(1)) {
-    const [commit, author, seconds, ...rest] = record.trim().split('\x1f');
-    const subject = rest.join('\x1f');
+  // NUL between fields and between commits: no name or subject can hold one.
+  const fields = log.stdout.split('\0');
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    const [commit, author, seconds, subject] = fields.slice(i, i + 4);
     if (!subject.startsWith(prefix)) continue;
     const text = subject.slice(prefix.length);
     if (text.startsWith('escalated (')) escalations.push({ text, author, commit });

@@ -45,7 +45,7 @@ export async function resolvePoint(
   const [commit, seconds] = found.stdout.trim().split(' ');
   if (!commit) {
     if (asOf) throw new Error(`--as-of ${asOf}: git knows no such revision or date`);
-    return { now: useClock ? Date.now() : 0, shallow };
+    return { now: Date.now(), shallow };
   }
   const committed = Number(seconds) * 1000;
   return { commit, now: useClock ? Date.now() : committed, shallow };

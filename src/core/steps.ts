@@ -3,10 +3,10 @@
  * swept in or lost, plan the step, write the file, commit that file alone. When the commit
  * fails the file is put back as it was, so the working tree never holds a half-done step.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, lstat, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { prepareClose } from './closureCheck';
+import { replaceFile } from './atomicFile';
 import { checkIdentity, commitFile, uncommittedState } from './commit';
 import { applyChanges } from './frontMatter';
 import { planStep, type Step, type StepPlan, TransitionError } from './lifecycle';
@@ -136,28 +136,6 @@ export async function refuseUnsafePath(repo: IncidentRepository, file: string): 
         'written. Replace the link with the real file or folder, or set `directory:` in ' +
         '.incidents.yml to the folder it points to',
     );
-  }
-}
-
-/**
- * Replaces a file's text in one step, by renaming a temporary file over it: a command, an
- * editor or a metrics run reading it meanwhile sees the old text or the new, never a
- * truncated file. The file keeps its permissions.
- */
-async function replaceFile(path: string, text: string): Promise<void> {
-  const suffix = `${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const temp = join(dirname(path), `.${basename(path)}.${suffix}`);
-  const mode = await stat(path).then(
-    (info) => info.mode & 0o7777,
-    () => undefined,
-  );
-  try {
-    await writeFile(temp, text, 'utf8');
-    if (mode !== undefined) await chmod(temp, mode);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
 }
 

@@ -37,7 +37,8 @@ export interface SiteHistory {
   mergeVersions: number;
 }
 
-const FORMAT = '--format=%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%P%x1f%s';
+// Header fields are NUL-separated like the rest: any other separator can occur in a name.
+const FORMAT = '--format=%x1e%H%x00%at%x00%an%x00%ae%x00%P%x00%s';
 
 /** Reads the history of `<dir>/*.md` in the repository at `repoPath`. */
 export async function readSiteHistory(
@@ -118,7 +119,7 @@ interface Change {
 
 /**
  * Parses `git log --raw -z` output, plain or combined (`--cc`). Tokens are NUL-separated: a
- * header starts with \x1e; `:modes shas status` is followed by one path, or two for R and C;
+ * header is six tokens, the first starting with \x1e; `:modes shas status` is followed by one path, or two for R and C;
  * a combined `::…` entry by one path. `order` numbers the commits in the output's order.
  */
 export function parseRawLog(output: string): Change[] {
@@ -129,9 +130,11 @@ export function parseRawLog(output: string): Change[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i].replace(/^\n/, '');
     if (token.startsWith('\x1e')) {
-      const [hash, at, author, email, parents, ...subject] = token.slice(1).split('\x1f');
-      const merge = parents.trim().split(' ').length > 1;
-      commit = { hash, at: Number(at) * 1000, author, email, subject: subject.join(' '), merge };
+      const hash = token.slice(1);
+      const [at, author, email, parents, subject] = tokens.slice(i + 1, i + 6);
+      i += 5;
+      const merge = (parents ?? '').trim().split(' ').length > 1;
+      commit = { hash, at: Number(at) * 1000, author, email, subject: subject ?? '', merge };
       order++;
       continue;
     }
