@@ -92,7 +92,7 @@ export function isFilled(sections: ReviewSection[], section: ReviewSection): boo
   return sectionBody(sections, section).some((text) => !isPlaceholder(text));
 }
 
-/** True for a line that carries no content: blank, or a placeholder such as `TODO`. */
+/** True for a line that carries no content: blank, or a placeholder such as `TBD`. */
 export function isPlaceholder(text: string): boolean {
   const bare = text
     .trim()

@@ -119,7 +119,8 @@ interface Change {
 
 /**
  * Parses `git log --raw -z` output, plain or combined (`--cc`). Tokens are NUL-separated: a
- * header is six tokens, the first starting with \x1e; `:modes shas status` is followed by one path, or two for R and C;
+ * header is six tokens, the first starting with \x1e; `:modes shas status` is followed by
+ * one path, or two for R and C;
  * a combined `::…` entry by one path. `order` numbers the commits in the output's order.
  */
 export function parseRawLog(output: string): Change[] {
