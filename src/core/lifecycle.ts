@@ -4,7 +4,7 @@
  */
 import { type ClosureReview, closureViolations, describeViolations } from './closure';
 import type { FieldChange } from './frontMatter';
-import type { Incident, Status } from './record';
+import { type Incident, type Status, TIME_FIELDS, type TimeField } from './record';
 import { formatTimestamp } from './time';
 
 const RANK: Record<Status, number> = {
@@ -58,17 +58,9 @@ export interface StepRules {
   timezone: string;
 }
 
-const TIME_ORDER = [
-  'started_at',
-  'detected_at',
-  'acknowledged_at',
-  'resolved_at',
-  'closed_at',
-  'reporter_notified_at',
-];
 
 function setTime(key: string, stamp: string): FieldChange {
-  const after = TIME_ORDER.slice(0, TIME_ORDER.indexOf(key));
+  const after: string[] = TIME_FIELDS.slice(0, TIME_FIELDS.indexOf(key as TimeField));
   return { kind: 'set', key, value: stamp, after };
 }
 
