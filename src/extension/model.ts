@@ -2,7 +2,8 @@
  * The workspace's incident repository as the views see it: opened for the first workspace
  * folder, its records read from the working tree, and one change event for every view.
  * Reloads are serialised and coalesced: many events become one reload, and a burst of record
- * file events re-reads just those files (a full read of 10,000 records takes seconds).
+ * file events re-reads just those files (a full read of 10,000 records takes seconds). A move
+ * of HEAD (commit, pull, checkout) re-reads the record files git says it changed.
  */
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -42,6 +43,10 @@ export class IncidentModel extends Disposable {
   /** Work waiting for the next reload: everything, or these record files only. */
   private wantFull = false;
   private readonly wantFiles = new Set<string>();
+  /** A git ref moved: re-read what changed between `head` and HEAD. */
+  private wantGit = false;
+  /** HEAD when the records were last read in full or brought up to date with git. */
+  private head: string | undefined;
 
   constructor(private readonly logger: Logger) {
     super();
@@ -68,11 +73,13 @@ export class IncidentModel extends Disposable {
 
   /**
    * Reloads a little later; bursts of events make one reload. With the URI of a record file
-   * only that file is re-read; anything else (settings, git refs) reloads everything.
+   * only that file is re-read; with one in the git directory (HEAD, refs), the record files
+   * the move of HEAD changed; anything else (settings) reloads everything.
    */
   scheduleRefresh(changed?: vscode.Uri): void {
     const file = changed && this.isRecordFile(changed) ? this.fileOf(changed) : undefined;
     if (file) this.wantFiles.add(file);
+    else if (changed && this.isGitFile(changed)) this.wantGit = true;
     else this.wantFull = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.kick(), DEBOUNCE_MS);
@@ -90,14 +97,50 @@ export class IncidentModel extends Disposable {
   private start(): Promise<void> {
     const full = this.wantFull || !this.repo;
     const files = [...this.wantFiles];
+    const git = this.wantGit;
     this.wantFull = false;
+    this.wantGit = false;
     this.wantFiles.clear();
-    this.running = (full ? this.load() : this.reread(files))
+    this.running = (full ? this.load() : this.sync(files, git))
       .catch((error: Error) => this.logger.error(`reload failed: ${error.stack ?? error}`))
       .finally(() => {
         this.running = undefined;
       });
     return this.running;
+  }
+
+  /** Re-reads `files`, and with `git` the record files HEAD's move changed. */
+  private async sync(files: string[], git: boolean): Promise<void> {
+    const repo = this.repo;
+    if (!repo) return;
+    if (git) {
+      const moved = await this.changedSinceHead(repo);
+      if (!moved) return this.load();
+      files.push(...moved);
+    }
+    await this.reread([...new Set(files)]);
+  }
+
+  /**
+   * The record files that differ between the HEAD last seen and HEAD now, or undefined when
+   * that cannot be told (no HEAD before or now, or git failed): then everything is read.
+   */
+  private async changedSinceHead(repo: IncidentRepository): Promise<string[] | undefined> {
+    const before = this.head;
+    try {
+      const now = await headOf(repo);
+      if (now === before) return [];
+      if (!before || !now) return undefined;
+      const diff = await repo.git.run(
+        ['diff', '--name-only', '-z', '--no-renames', before, now, '--', repo.directory],
+        { read: true },
+      );
+      this.head = now;
+      return diff.stdout.split('\0').filter((file) => file.endsWith('.md'));
+    } catch (error) {
+      this.logger.debug(`diff since ${before} failed, reading everything: ${error}`);
+      return undefined;
+    }
   }
 
   private async reread(files: string[]): Promise<void> {
@@ -133,6 +176,8 @@ export class IncidentModel extends Disposable {
       return;
     }
     this.failure = undefined;
+    // HEAD before the files: a commit landing while they are read is then re-read after.
+    this.head = await headOf(repo).catch(() => undefined);
     const results = await repo.readWorkingTree();
     this.update(results.length > 0 ? 'ready' : 'noRecords', repo, results);
     this.logger.debug(`loaded ${results.length} record file(s) in ${Date.now() - started} ms`);
@@ -168,6 +213,14 @@ export class IncidentModel extends Disposable {
       .join('/');
   }
 
+  /** True for a file inside the repository's git directory. */
+  private isGitFile(uri: vscode.Uri): boolean {
+    const gitDir = this.gitDir;
+    if (!gitDir || uri.scheme !== 'file') return false;
+    const dir = vscode.Uri.file(gitDir).fsPath;
+    return uri.fsPath === dir || uri.fsPath.startsWith(dir + sep);
+  }
+
   /** True for a markdown file inside the records folder. */
   isRecordFile(uri: vscode.Uri): boolean {
     const file = this.fileOf(uri);
@@ -196,4 +249,13 @@ export class IncidentModel extends Disposable {
       timezone: repo.policy.timezone,
     });
   }
+}
+
+/** The commit HEAD names, or undefined before the first commit. */
+async function headOf(repo: IncidentRepository): Promise<string | undefined> {
+  const result = await repo.git.run(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], {
+    read: true,
+    okCodes: [1],
+  });
+  return result.stdout.trim() || undefined;
 }
