@@ -25,6 +25,7 @@ export interface ExtensionApi {
 
 /** Activates on a workspace with records or settings, on the view, or on a command. */
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
+  const activatedAt = Date.now();
   const log = new ExtensionLog('Git Incidents', logLevelSetting());
   const logger = log.for('extension');
   const model = new IncidentModel(log.for('model'));
@@ -66,12 +67,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   registerPostmortemCommand(context, { model, logger: log.for('postmortem') });
 
   await model.refresh();
+  const readyAt = Date.now();
   logger.info(
     `activated: ${model.state}${model.repo ? ` in ${model.repo.root}` : ''}` +
       ` (${model.set.incidents.length} record(s))`,
   );
   if (context.extensionMode !== vscode.ExtensionMode.Test) return {};
-  return { testing: testingApi({ model, tree, statusBar, diagnostics }) };
+  const startup = { activatedAt, readyAt };
+  return { testing: testingApi({ model, tree, statusBar, diagnostics, startup }) };
 }
 
 /** Nothing to release by hand: everything lives in `context.subscriptions`. */

@@ -3,7 +3,7 @@
  * test mode (`ExtensionMode.Test`): what the tree shows, the status bar text, a file's
  * diagnostics, and the last message exchanged with the metrics page.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { RecordDiagnostics } from './diagnostics';
 import { MetricsPanel } from './metricsPanel';
 import type { HostMessage, MetricsParams, PageMessage, PageProbe } from './metricsProtocol';
@@ -36,6 +36,15 @@ export interface TestingApi {
   metricsRequest(requestId: number, params: MetricsParams): Promise<HostMessage | undefined>;
   /** What the open metrics page holds, as it reports it; undefined without a page. */
   metricsProbe(): Promise<PageProbe | undefined>;
+  /** When `activate` began and when its first load of the records was done (epoch ms). */
+  startup(): { activatedAt: number; readyAt: number };
+  /**
+   * Builds what the view shows when it first opens, as VS Code asks for it: the roots and
+   * the items of the groups that start expanded. Returns how many items that was.
+   */
+  firstPaint(): number;
+  /** The tree item of one record, found without building every other item. */
+  item(id: string): ItemSnapshot | undefined;
 }
 
 /** Builds the hooks over the live components. */
@@ -44,6 +53,7 @@ export function testingApi(parts: {
   tree: IncidentTree;
   statusBar: IncidentStatusBar;
   diagnostics: RecordDiagnostics;
+  startup: { activatedAt: number; readyAt: number };
 }): TestingApi {
   MetricsPanel.probeEnabled = true;
   const snapshot = (node: TreeNode): ItemSnapshot => {
@@ -86,5 +96,27 @@ export function testingApi(parts: {
       return panel.lastPosted;
     },
     metricsProbe: async () => MetricsPanel.instance?.probe(),
+    startup: () => parts.startup,
+    firstPaint: () => {
+      let count = 0;
+      for (const root of parts.tree.getChildren()) {
+        const item = parts.tree.getTreeItem(root);
+        count++;
+        if (item.collapsibleState !== vscode.TreeItemCollapsibleState.Expanded) continue;
+        for (const child of parts.tree.getChildren(root)) {
+          parts.tree.getTreeItem(child);
+          count++;
+        }
+      }
+      return count;
+    },
+    item: (id) => {
+      for (const group of parts.tree.getChildren()) {
+        for (const child of parts.tree.getChildren(group)) {
+          if (child.kind === 'incident' && child.incident.id === id) return snapshot(child);
+        }
+      }
+      return undefined;
+    },
   };
 }
