@@ -28,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const activatedAt = Date.now();
   const log = new ExtensionLog('Git Incidents', logLevelSetting());
   const logger = log.for('extension');
-  const model = new IncidentModel(log.for('model'));
+  const model = new IncidentModel(log.for('model'), context.storageUri?.fsPath);
   const tree = new IncidentTree(model);
   const view = vscode.window.createTreeView('gitIncidents.records', {
     treeDataProvider: tree,

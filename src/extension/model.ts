@@ -15,6 +15,7 @@ import type { Incident, RecordResult } from '../core/record';
 import { collect, IncidentRepository, type RecordSet } from '../core/repository';
 import { recordsFolderSetting } from './config';
 import { Disposable } from './disposable';
+import { RecordCache } from './recordCache';
 
 /** Where the workspace stands, for the welcome views (`gitIncidents.state`). */
 export type ModelState = 'loading' | 'noFolder' | 'noRepository' | 'noRecords' | 'ready';
@@ -48,8 +49,15 @@ export class IncidentModel extends Disposable {
   /** HEAD when the records were last read in full or brought up to date with git. */
   private head: string | undefined;
 
-  constructor(private readonly logger: Logger) {
+  private readonly cache: RecordCache;
+
+  /** `storage`: a folder for the records cache (the workspace storage), if there is one. */
+  constructor(
+    private readonly logger: Logger,
+    storage?: string,
+  ) {
     super();
+    this.cache = new RecordCache(storage, logger);
     this.register({ dispose: () => clearTimeout(this.timer) });
   }
 
@@ -178,7 +186,7 @@ export class IncidentModel extends Disposable {
     this.failure = undefined;
     // HEAD before the files: a commit landing while they are read is then re-read after.
     this.head = await headOf(repo).catch(() => undefined);
-    const results = await repo.readWorkingTree();
+    const results = await this.cache.readWorkingTree(repo);
     this.update(results.length > 0 ? 'ready' : 'noRecords', repo, results);
     this.logger.debug(`loaded ${results.length} record file(s) in ${Date.now() - started} ms`);
   }
