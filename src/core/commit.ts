@@ -4,7 +4,11 @@
  */
 import { GitError } from './git';
 import type { Git } from './git';
+import { lockRecord, RecordBusyError } from './recordLock';
 
+// Record ids never start with a dot, so this lock name is never a record's.
+const COMMIT_LOCK = '.commit';
+const COMMIT_WAIT_MS = Number(process.env.GIT_INCIDENTS_COMMIT_WAIT_MS ?? 60_000);
 /** How long to wait, in total, for another git process's `index.lock` to go away. */
 const LOCK_WAIT_MS = Number(process.env.GIT_INCIDENTS_LOCK_WAIT_MS ?? 8000);
 
@@ -55,7 +59,18 @@ export async function commitPaths(
     authorDate === undefined
       ? undefined
       : { GIT_AUTHOR_DATE: `@${Math.floor(authorDate / 1000)} +0000` };
-  if (added.length > 0) await withLockRetry(() => git.run(['add', '--', ...added]));
+  return withCommitLock(git, async () => {
+    if (added.length > 0) await withLockRetry(() => git.run(['add', '--', ...added]));
+    return commitNow(git, files, message, env);
+  });
+}
+
+async function commitNow(
+  git: Git,
+  files: string[],
+  message: string,
+  env: Record<string, string> | undefined,
+): Promise<string> {
   // The commit's id comes from its own summary line (`[main 0123abc…] subject`): reading HEAD
   // afterwards could give the commit another command made in the meantime.
   const committed = await withLockRetry(() =>
@@ -82,5 +97,35 @@ async function withLockRetry<T>(action: () => Promise<T>): Promise<T> {
       if (!locked || Date.now() - started + delay > LOCK_WAIT_MS) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
+  }
+}
+
+/**
+ * Runs `action` while holding the repository's commit lock, waiting for it within a bound.
+ * Our own commands queue here: `git add` of one command and `git commit --only` of another
+ * each rewrite the index, and interleaved, the add was lost and its commit found no file.
+ */
+async function withCommitLock<T>(git: Git, action: () => Promise<T>): Promise<T> {
+  const gitDir = (await git.run(['rev-parse', '--absolute-git-dir'], { read: true })).stdout.trim();
+  const started = Date.now();
+  let release: (() => Promise<void>) | undefined;
+  for (let delay = 20; !release; delay = Math.min(delay * 2, 500)) {
+    try {
+      release = await lockRecord(gitDir, COMMIT_LOCK);
+    } catch (error) {
+      if (!(error instanceof RecordBusyError) || Date.now() - started > COMMIT_WAIT_MS) {
+        throw new GitError(
+          'index-locked',
+          'another git-incidents command has been committing ' +
+            `for ${Math.round(COMMIT_WAIT_MS / 1000)} s; try again when it has finished`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  try {
+    return await action();
+  } finally {
+    await release();
   }
 }
