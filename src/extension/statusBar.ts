@@ -10,6 +10,7 @@ import type { Incident } from '../core/record';
 import { describeSla } from '../core/slaDescription';
 import { closeBidi } from './bidi';
 import { Disposable } from './disposable';
+import { literalIcons } from './icons';
 import type { IncidentModel } from './model';
 
 /** Priorities the entry counts: the first two of the settings (P1 and P2 by default). */
@@ -103,13 +104,4 @@ export class IncidentStatusBar extends Disposable {
     tip.appendText('\nClick to show the Incidents view.');
     return tip;
   }
-}
-
-/**
- * A status bar item draws every `$(name)` in its text as an icon; priority names come from
- * the repository's settings, so a name such as `$(pass) P1` would draw a false check mark.
- * `\$(` is VS Code's escape that shows the characters instead.
- */
-function literalIcons(text: string): string {
-  return text.replace(/\$\(/g, '\\$(');
 }

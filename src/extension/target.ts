@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 import type { StepKind } from '../core/availableSteps';
 import type { Incident } from '../core/record';
+import { closeBidi } from './bidi';
+import { literalIcons } from './icons';
 import type { IncidentModel } from './model';
 import type { Answers } from './quickInput';
 
@@ -67,8 +69,8 @@ export async function resolveTarget(
   const picked = await vscode.window.showQuickPick(
     candidates.map((incident) => ({
       label: incident.id,
-      description: `${incident.priority ?? ''} ${incident.status}`.trim(),
-      detail: incident.title,
+      description: literalIcons(closeBidi(`${incident.priority ?? ''} ${incident.status}`.trim())),
+      detail: literalIcons(closeBidi(incident.title)),
       incident,
     })),
     { title, placeHolder: 'Which record?', matchOnDetail: true, ignoreFocusOut: true },
