@@ -4,6 +4,10 @@
  * instead of parsing every front matter again (seconds of extension-host time). An entry is
  * used only while its file has the same size, modification and change times and inode, and
  * the whole cache only for the same repository, records folder, settings and build.
+ *
+ * Limitation: a file rewritten in place to the same size within one tick of a coarse file
+ * system clock (FAT, some network file systems) keeps its old parse until it changes again —
+ * the stamp is all that is compared, since reading every file is what the cache avoids.
  */
 import { statSync } from 'node:fs';
 import { lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
