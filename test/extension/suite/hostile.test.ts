@@ -313,6 +313,32 @@ describe('hostile text', function () {
     await screenshot('hostile-notifications');
   });
 
+  it('lists records in the record picker with icon syntax shown as text', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const window = vscode.window as unknown as Record<string, unknown>;
+    const original = window.showQuickPick;
+    const offered: { label: string; description?: string; detail?: string }[] = [];
+    window.showQuickPick = async (items: typeof offered) => {
+      offered.push(...(await items));
+      return undefined;
+    };
+    try {
+      // No record named and no record open: the command asks which one.
+      const outcome = (await vscode.commands.executeCommand('gitIncidents.acknowledge')) as {
+        ok: boolean;
+        reason?: string;
+      };
+      assert.deepEqual(outcome, { ok: false, reason: 'cancelled' });
+    } finally {
+      window.showQuickPick = original;
+    }
+    const two = offered.find((item) => item.label === 'INC-20260702-hostile2');
+    // A quick pick draws `$(name)` as an icon; `\$(` shows the characters.
+    assert.equal(two?.detail, TITLE_2.replace('$(flame)', '\\$(flame)'));
+    const one = offered.find((item) => item.label === 'INC-20260701-hostile1');
+    assert.equal(one?.description, '\\$(bug) P0 triaged');
+  });
+
   it('writes the history document as plain text, authors and escalations as written', async () => {
     const outcome = (await vscode.commands.executeCommand('gitIncidents.showHistory', {
       id: 'INC-20260701-hostile1',
