@@ -50,8 +50,7 @@ export const BODY_TEMPLATE = [
 export async function createRecord(repo: IncidentRepository, input: NewRecord, time: StepTime) {
   if (!input.title.trim()) throw new Error('a new record needs a title (--title)');
   await checkIdentity(repo.git);
-  const set = await repo.loadWorkingTree();
-  const ids = new Set(set.incidents.map((i) => i.id));
+  const ids = await repo.knownIds();
   const prefix =
     input.type === 'problem'
       ? 'PRB'

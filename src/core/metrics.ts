@@ -214,20 +214,21 @@ export function periodOf(at: number, period: 'week' | 'month', zone: string): st
 
 /** Counts of records per category per period, both keys sorted. */
 export function volume(inputs: MetricInput[], options: MetricOptions) {
-  const counts: Record<string, Record<string, number>> = {};
+  // Maps, not objects: a category named `__proto__` must count like any other.
+  const counts = new Map<string, Map<string, number>>();
   for (const input of inputs) {
     const detected = effectiveTimes(input).detected_at;
     if (detected === undefined) continue;
     const category = input.record.category ?? '(none)';
     const period = periodOf(detected, options.period, options.policy.timezone);
-    counts[category] ??= {};
-    counts[category][period] = (counts[category][period] ?? 0) + 1;
+    const periods = counts.get(category) ?? new Map<string, number>();
+    counts.set(category, periods);
+    periods.set(period, (periods.get(period) ?? 0) + 1);
   }
-  return sortKeys(
-    Object.fromEntries(
-      Object.entries(counts).map(([category, periods]) => [category, sortKeys(periods)]),
-    ),
-  );
+  const sorted = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1));
+  return Object.fromEntries(
+    sorted(counts).map(([category, periods]) => [category, Object.fromEntries(sorted(periods))]),
+  ) as Record<string, Record<string, number>>;
 }
 
 /** The keys a record is grouped under for `--by`; a list of services gives several. */
@@ -247,8 +248,4 @@ export function groupBy(inputs: MetricInput[], keys: (input: MetricInput) => str
     }
   }
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function sortKeys<T>(object: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -117,15 +117,7 @@ export class IncidentRepository {
   /** Finds a record by id (or by a unique id suffix) in the working tree. */
   async find(idOrPath: string): Promise<{ incident: Incident }> {
     // Only the matching file is parsed in full: a quick scan of every file finds its id.
-    const files = await this.recordFiles();
-    const texts = await mapLimit(files, READ_CONCURRENCY, (file) =>
-      readRecordText(this.root, file).catch(() => undefined),
-    );
-    const scanned = files.map((file, i) => ({
-      file,
-      text: texts[i],
-      id: texts[i] === undefined ? undefined : scanVersion(texts[i] as string)?.id,
-    }));
+    const scanned = await this.scanFiles();
     const wanted = idOrPath.toLowerCase();
     const exact = scanned.filter((s) => s.id === idOrPath || s.file === idOrPath);
     const matches =
@@ -153,6 +145,25 @@ export class IncidentRepository {
     throw new Error(
       `${idOrPath}: no record has that id; \`git incidents list --all\` shows the ids`,
     );
+  }
+
+  /** The ids of the working tree's records, by a quick scan (no full parse). */
+  async knownIds(): Promise<Set<string>> {
+    const scanned = await this.scanFiles();
+    return new Set(scanned.flatMap((s) => (s.id ? [s.id] : [])));
+  }
+
+  /** Every record file with its text and the id a quick scan finds in it. */
+  private async scanFiles() {
+    const files = await this.recordFiles();
+    const texts = await mapLimit(files, READ_CONCURRENCY, (file) =>
+      readRecordText(this.root, file).catch(() => undefined),
+    );
+    return files.map((file, i) => ({
+      file,
+      text: texts[i],
+      id: texts[i] === undefined ? undefined : scanVersion(texts[i] as string)?.id,
+    }));
   }
 
   private usable(idOrPath: string, match: { file: string; text?: string }): Incident {

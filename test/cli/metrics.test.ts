@@ -181,6 +181,19 @@ describe('metrics', () => {
     }
   });
 
+  it('counts a category named __proto__ like any other, polluting nothing', () => {
+    repo.write(
+      'incidents/p.md',
+      record('P', { status: 'logged', category: '__proto__', detected_at: '2026-02-02T10:30:00Z' }),
+    );
+    repo.commitAll('odd category', '2026-02-02T11:30:00Z');
+    const volume = JSON.parse(json(repo.root)).volume.byCategory;
+    // db: Jan ×2; network: Feb ×1; __proto__: Feb ×1.
+    assert.deepEqual(Object.keys(volume), ['__proto__', 'db', 'network']);
+    assert.deepEqual(volume.__proto__, { '2026-02': 1 });
+    assert.equal(({} as Record<string, unknown>)['2026-02'], undefined);
+  });
+
   it('renders table, CSV and markdown from the same report', () => {
     const table = cli(['metrics'], repo.root).stdout;
     assert.match(table, /P1 Critical\s+3\s+1\s+10m \/ 10m \/ 10m/);

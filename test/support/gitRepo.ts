@@ -105,10 +105,15 @@ export function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 /** Runs one of the shared case scripts into a new temp folder; returns the repo path. */
 export function runCaseScript(script: string, ...args: string[]): { dir: string; repo: string } {
   const dir = mkdtempSync(join(tmpdir(), 'git-incidents-case-'));
-  execFileSync('bash', [join(SHARED, 'cases', script), dir, ...args], {
-    env: TEST_GIT_ENV,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  try {
+    execFileSync('bash', [join(SHARED, 'cases', script), dir, ...args], {
+      env: TEST_GIT_ENV,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return { dir, repo: join(dir, 'repo') };
 }
