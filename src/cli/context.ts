@@ -2,8 +2,10 @@
  * What every CLI command gets: its parsed options, the repository, a logger on stderr, and
  * a writer for results on stdout. Results go to stdout; logs and problems go to stderr.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { levelLogger, type Logger } from '../core/log';
+import { zoneForOffsetless } from '../core/policy';
 import { IncidentRepository } from '../core/repository';
 import { parseTimestamp } from '../core/time';
 
@@ -56,10 +58,10 @@ export class CliContext {
 
   /** The repository of `--repo` or the current directory. */
   async repo(): Promise<IncidentRepository> {
-    this.repository ??= await IncidentRepository.open(
-      this.string('repo') ?? process.cwd(),
-      this.logger,
-    );
+    const dir = this.string('repo') ?? process.cwd();
+    // git started in a missing folder fails as if git itself were missing: say what it is.
+    if (!existsSync(dir)) throw new UsageError(`--repo ${dir}: no such folder`);
+    this.repository ??= await IncidentRepository.open(dir, this.logger);
     return this.repository;
   }
 
@@ -89,7 +91,8 @@ export class CliContext {
     const text = this.string(name);
     if (text === undefined) return undefined;
     const repo = await this.repo();
-    const parsed = parseTimestamp(text, repo.policy.timezone);
+    // As in records: without a `timezone` setting, a time without an offset is refused.
+    const parsed = parseTimestamp(text, zoneForOffsetless(repo.policy));
     if (!parsed.ok) throw new UsageError(`--${name}: ${parsed.reason}`);
     return parsed.at;
   }

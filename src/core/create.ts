@@ -49,6 +49,11 @@ export const BODY_TEMPLATE = [
 /** Logs a new record and commits it; returns its id, file and commit. */
 export async function createRecord(repo: IncidentRepository, input: NewRecord, time: StepTime) {
   if (!input.title.trim()) throw new Error('a new record needs a title (--title)');
+  if (input.startedAt !== undefined && input.startedAt > time.at) {
+    throw new Error(
+      'the impact cannot start after it was detected: --started-at is later than --at',
+    );
+  }
   await checkIdentity(repo.git);
   const ids = await repo.knownIds();
   const prefix =

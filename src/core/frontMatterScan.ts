@@ -19,7 +19,8 @@ export interface VersionFields {
 const WANTED = new Set(['id', 'status', 'assignee', 'priority', 'type']);
 // No blank-trimming in the pattern: `(.*?)[ \t]*$` backtracks quadratically on a long line
 // of blanks and other characters, and every version of every record is scanned.
-const LINE = /^(id|status|assignee|priority|type):(.*)$/;
+// `[^\n]`, not `.`: a dot stops at the carriage return of a CRLF line (and at U+2028).
+const LINE = /^(id|status|assignee|priority|type):([^\n]*)$/;
 
 /** Reads the history fields of a record version; undefined when it has no front matter. */
 export function scanVersion(text: string): VersionFields | undefined {

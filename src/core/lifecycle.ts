@@ -58,7 +58,6 @@ export interface StepRules {
   timezone: string;
 }
 
-
 function setTime(key: string, stamp: string): FieldChange {
   const after: string[] = TIME_FIELDS.slice(0, TIME_FIELDS.indexOf(key as TimeField));
   return { kind: 'set', key, value: stamp, after };
@@ -72,6 +71,13 @@ function setText(key: string, value: string, after: string[] = []): FieldChange 
 export function planStep(incident: Incident, step: Step, at: number, rules: StepRules): StepPlan {
   // Times are written in the repository's zone, as a person there would write them.
   const stamp = (t: number) => formatTimestamp(t, rules.timezone);
+  const detected = incident.times.detected_at;
+  if (detected !== undefined && at < detected && step.kind !== 'triage' && step.kind !== 'reopen') {
+    throw new TransitionError(
+      `${incident.id}: ${stamp(at)} is before the record was detected (${stamp(detected)}); ` +
+        'a step cannot precede detection: give a later --at',
+    );
+  }
   switch (step.kind) {
     case 'triage':
       return planTriage(incident, step);

@@ -4,7 +4,7 @@
  * stable: the same repository at the same commit gives the same bytes.
  */
 import { statSync } from 'node:fs';
-import { calendarFor } from './policy';
+import { calendarFor, POLICY_FILE } from './policy';
 import {
   effectiveTimes,
   groupBy,
@@ -38,7 +38,7 @@ export interface MetricsRequest {
   cache?: boolean;
 }
 
-/** The report; see docs/metrics-json.md for the schema. */
+/** The report; see docs/metrics.md for the schema. */
 export interface MetricsReport {
   schema: 'git-incidents/metrics@1';
   revision: string | null;
@@ -88,14 +88,16 @@ export async function computeMetrics(
   if (!point.commit) warnings.push('no commits to report on yet');
 
   const cacheable = point.commit !== undefined && !point.shallow && request.cache !== false;
-  const key = reportKey([point, request, repo.policy, repo.policyProblems, BUILD]);
+  // The settings of the reported revision, not the working tree's.
+  const view = point.commit ? await repo.atRevision(point.commit) : repo;
+  const key = reportKey([point, request, view.policy, view.policyProblems, BUILD]);
   const gitDir = await repo.gitDir();
   const cached = cacheable ? await readReport<MetricsReport>(gitDir, key) : undefined;
   if (cached) {
     repo.logger.debug('metrics: report cache hit');
     return cached;
   }
-  const report = await buildReport(repo, request, point, warnings);
+  const report = await buildReport(view, request, point, warnings);
   if (cacheable) {
     await writeReport(gitDir, key, report).catch((error) =>
       repo.logger.warn(`report cache not written: ${error.message}`),
@@ -119,7 +121,9 @@ async function buildReport(
   );
   const types = request.types ?? ['incident'];
   const inputs = loaded.inputs.filter((input) => selected(input, types, request));
-  const invalid = loaded.problems.filter((p) => p.severity === 'error').length;
+  const invalid = loaded.problems.filter(
+    (p) => p.severity === 'error' && p.file !== POLICY_FILE,
+  ).length;
   if (invalid > 0) warnings.push(`${invalid} problem(s) in record files: those are left out`);
 
   const options: MetricOptions = {

@@ -8,7 +8,8 @@ import { mapLimit } from './concurrency';
 import { scanVersion } from './frontMatterScan';
 import { Git, GitError } from './git';
 import type { Logger } from './log';
-import { loadPolicy, type Policy, zoneForOffsetless } from './policy';
+import { loadPolicy, parsePolicy, type Policy, POLICY_FILE, zoneForOffsetless } from './policy';
+import { defaultPolicy } from './policyDefaults';
 import type { Problem } from './problem';
 import { type Incident, type RecordResult, readRecord } from './record';
 
@@ -33,8 +34,33 @@ export class IncidentRepository {
     readonly policyProblems: Problem[],
     readonly logger: Logger,
     private readonly gitDirectory: string,
+    private readonly directoryOverride?: string,
   ) {
     this.git = new Git(root, logger);
+  }
+
+  /**
+   * The same repository with the settings `.incidents.yml` had at `commit` (the defaults
+   * where it had none): a report on a revision uses that revision's targets and calendar,
+   * never the working tree's uncommitted edits.
+   */
+  async atRevision(commit: string): Promise<IncidentRepository> {
+    const shown = await this.git.run(['cat-file', 'blob', `${commit}:${POLICY_FILE}`], {
+      read: true,
+      okCodes: [128],
+    });
+    const { policy, problems } =
+      shown.code === 0 ? parsePolicy(shown.stdout) : { policy: defaultPolicy(), problems: [] };
+    const directory = this.directoryOverride ?? policy.directory;
+    const linked = await linkedFolder(this.root, directory);
+    return new IncidentRepository(
+      this.root,
+      { ...policy, directory },
+      [...problems, ...linked],
+      this.logger,
+      this.gitDirectory,
+      this.directoryOverride,
+    );
   }
 
   /**
@@ -62,7 +88,14 @@ export class IncidentRepository {
     }
     const effective = inside ? { ...policy, directory } : policy;
     const linked = await linkedFolder(root, effective.directory);
-    return new IncidentRepository(root, effective, [...problems, ...linked], logger, gitDir);
+    return new IncidentRepository(
+      root,
+      effective,
+      [...problems, ...linked],
+      logger,
+      gitDir,
+      inside ? directory : undefined,
+    );
   }
 
   /** The absolute path of the git directory (`.git`, or a worktree's own). */

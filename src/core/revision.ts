@@ -29,12 +29,15 @@ export async function resolvePoint(
 
   const instant = asOf ? asOfInstant(asOf, repo.policy.timezone) : undefined;
   if (instant !== undefined) {
-    const found = await repo.git.run(
-      ['rev-list', '-1', '--first-parent', `--before=${Math.floor(instant / 1000)}`, 'HEAD'],
-      { read: true, okCodes: [128] },
-    );
-    const commit = found.stdout.trim() || undefined;
-    return { commit, now: instant, shallow };
+    // By author date, like every time the product reads from git: back-dated steps and
+    // imported histories are committed today but authored when they happened.
+    const found = await repo.git.run(['log', '--first-parent', '--format=%H %at', 'HEAD', '--'], {
+      read: true,
+      okCodes: [128],
+    });
+    const seconds = instant / 1000;
+    const line = found.stdout.split('\n').find((l) => l && Number(l.split(' ')[1]) <= seconds);
+    return { commit: line?.split(' ')[0], now: instant, shallow };
   }
 
   const rev = asOf ?? 'HEAD';

@@ -11,9 +11,16 @@ import { type CliContext, type Command, UsageError } from '../context';
 
 const AT = { at: { type: 'string' } } as const;
 
+// A clock a little ahead of git's is not a mistake; a step dated days ahead is.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 async function stepTime(cli: CliContext): Promise<StepTime> {
   const at = await cli.time('at');
-  return at === undefined ? { at: Date.now(), backdated: false } : { at, backdated: true };
+  if (at === undefined) return { at: Date.now(), backdated: false };
+  if (at > Date.now() + CLOCK_SKEW_MS) {
+    throw new UsageError(`--at ${cli.string('at')} is in the future; a step records what happened`);
+  }
+  return { at, backdated: true };
 }
 
 async function step(cli: CliContext, make: () => Step | Promise<Step>): Promise<number> {

@@ -19,11 +19,19 @@ async function request(cli: CliContext): Promise<MetricsRequest> {
   const types = (cli.string('type') ?? 'incident').split(',').map((t) => t.trim());
   const unknown = types.filter((t) => !TYPES.includes(t as RecordType));
   if (unknown.length > 0) throw new UsageError(`--type: unknown ${unknown}; use ${TYPES}`);
+  const since = await cli.time('since');
+  const until = await cli.time('until');
+  if (since !== undefined && until !== undefined && until <= since) {
+    throw new UsageError('--until must be later than --since');
+  }
+  if (cli.flag('now') && cli.string('as-of')) {
+    throw new UsageError('--now and --as-of both set the evaluation time; give one');
+  }
   return {
     asOf: cli.string('as-of'),
     clock: cli.flag('now'),
-    since: await cli.time('since'),
-    until: await cli.time('until'),
+    since,
+    until,
     types: types as RecordType[],
     by: by as MetricsRequest['by'],
     period,

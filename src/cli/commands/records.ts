@@ -6,7 +6,7 @@ import { formatMinutes } from '../../core/duration';
 import { isOpen } from '../../core/lifecycle';
 import { calendarFor } from '../../core/policy';
 import { formatProblem } from '../../core/problem';
-import type { Incident } from '../../core/record';
+import { type Incident, STATUSES, TYPES } from '../../core/record';
 import { recordHistory } from '../../core/recordHistory';
 import { currentSla } from '../../core/recordSla';
 import type { IncidentRepository } from '../../core/repository';
@@ -30,6 +30,22 @@ function age(incident: Incident, now: number): string {
   return detected === undefined ? '' : formatMinutes(Math.max(0, (now - detected) / 60_000));
 }
 
+/** A filter value that can never match is a typo: say so rather than print nothing. */
+function checkListOptions(cli: CliContext, priorities: string[]): void {
+  const allowed: [string, readonly string[]][] = [
+    ['status', STATUSES],
+    ['priority', priorities],
+    ['type', TYPES],
+    ['format', ['table', 'json']],
+  ];
+  for (const [name, values] of allowed) {
+    const value = cli.string(name);
+    if (value !== undefined && !values.includes(value)) {
+      throw new UsageError(`--${name} ${value}: use one of ${values.join(', ')}`);
+    }
+  }
+}
+
 export const listCommand: Command = {
   name: 'list',
   summary: 'list open records (--all for every record)',
@@ -43,6 +59,7 @@ export const listCommand: Command = {
   },
   async run(cli) {
     const repo = await cli.repo();
+    checkListOptions(cli, Object.keys(repo.policy.priorities));
     const set = await repo.loadWorkingTree();
     for (const problem of set.problems) cli.err(`${formatProblem(problem)}\n`);
     const now = Date.now();
