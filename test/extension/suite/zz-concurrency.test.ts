@@ -44,7 +44,7 @@ function cliAck(id: string): Promise<{ code: number; stderr: string }> {
 }
 
 describe('extension commands and CLI processes at once', () => {
-  it('twenty acknowledgements, half CLI and half extension: twenty commits, each its own', async () => {
+  it('twenty acks at once, half CLI and half extension: twenty commits, each its own', async () => {
     const ids = Array.from(
       { length: COUNT },
       (_, i) => `INC-20260504-par${String(i).padStart(3, '0')}`,
