@@ -2,33 +2,14 @@
  * Reading commands: list, show, history. They read the working tree, so a record being
  * edited shows as it is on disk; problems with files are listed on stderr and skipped.
  */
-import { formatMinutes } from '../../core/duration';
 import { isOpen } from '../../core/lifecycle';
-import { calendarFor } from '../../core/policy';
 import { formatProblem } from '../../core/problem';
-import { type Incident, STATUSES, TYPES } from '../../core/record';
+import { STATUSES, TYPES } from '../../core/record';
 import { recordHistory } from '../../core/recordHistory';
-import { currentSla } from '../../core/recordSla';
-import type { IncidentRepository } from '../../core/repository';
+import { ageText, describeSla } from '../../core/slaDescription';
 import { formatLocal } from '../../core/time';
 import { type CliContext, type Command, UsageError } from '../context';
 import { plainText, textTable } from '../table';
-
-function slaText(repo: IncidentRepository, incident: Incident, now: number): string {
-  const clock = currentSla(incident, incident.times, repo.policy, calendarFor(repo.policy), now);
-  if (!clock || clock.state === 'no-target') return '';
-  if (clock.state === 'met') return `${clock.kind} met`;
-  if (clock.due === undefined) return clock.state;
-  const minutes = Math.round((clock.due - now) / 60_000);
-  if (clock.state === 'pending') return `${clock.kind} due in ${formatMinutes(minutes)}`;
-  if (!isOpen(incident.status)) return `${clock.kind} breached`;
-  return `${clock.kind} breached by ${formatMinutes(-minutes)}`;
-}
-
-function age(incident: Incident, now: number): string {
-  const detected = incident.times.detected_at;
-  return detected === undefined ? '' : formatMinutes(Math.max(0, (now - detected) / 60_000));
-}
 
 /** A filter value that can never match is a typo: say so rather than print nothing. */
 function checkListOptions(cli: CliContext, priorities: string[]): void {
@@ -79,9 +60,9 @@ export const listCommand: Command = {
       i.id,
       i.status,
       i.priority ?? '',
-      age(i, now),
+      ageText(i, now),
       i.assignee ?? '',
-      slaText(repo, i, now),
+      describeSla(i, repo.policy, now).text,
       i.title,
     ]);
     cli.out(textTable(['id', 'status', 'pri', 'age', 'assignee', 'SLA', 'title'], rows));
@@ -113,7 +94,7 @@ export const showCommand: Command = {
     add('team', incident.team);
     add('assignee', incident.assignee);
     add('reporter', incident.reporter);
-    add('SLA', slaText(repo, incident, Date.now()));
+    add('SLA', describeSla(incident, repo.policy, Date.now()).text);
     for (const [field, at] of Object.entries(incident.times)) {
       lines.push(`${field}: ${formatLocal(at, zone)} ${zone}`);
     }
