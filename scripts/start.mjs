@@ -6,23 +6,14 @@
 //
 // `--check`: starts the same way, checks /healthz and that the workbench loads with the
 // extension active (in headless Chromium), then stops and exits 0, or 1 with the reason.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, HOST, launchCodeServer } from './code-server.mjs';
 import { chromiumPath, ensureCodeServer } from './ensure-code-server.mjs';
 
-const HOST = '127.0.0.1';
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(projectRoot, 'dist', 'cli.js');
 const check = process.argv.includes('--check');
@@ -101,51 +92,9 @@ function printMetrics(repo) {
   }
 }
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address();
-      probe.close(() => done(port));
-    });
-  });
-}
-
-function startCodeServer(entryPath, port, workspace) {
-  writeFileSync(join(tmp, 'config.yaml'), `bind-addr: ${HOST}:${port}\nauth: none\ncert: false\n`);
-  mkdirSync(join(tmp, 'data', 'User'), { recursive: true });
+function startCodeServer(entry, port, workspace) {
   const settings = { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' };
-  writeFileSync(join(tmp, 'data', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-  mkdirSync(join(tmp, 'tmp'));
-
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
-  }
-  Object.assign(env, {
-    TMPDIR: join(tmp, 'tmp'),
-    XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
-    XDG_DATA_HOME: join(tmp, 'xdg-data'),
-    XDG_CACHE_HOME: join(tmp, 'xdg-cache'),
-    // Without it the workbench queries a public marketplace.
-    EXTENSIONS_GALLERY: '{}',
-  });
-  const log = openSync(join(tmp, 'code-server.log'), 'a');
-  const args = [
-    entryPath,
-    ...['--config', join(tmp, 'config.yaml'), '--auth', 'none', '--bind-addr', `${HOST}:${port}`],
-    ...['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
-    ...['--user-data-dir', join(tmp, 'data'), '--extensions-dir', join(tmp, 'ext')],
-    workspace,
-  ];
-  // Its own process group, so stopping reaches the extension host and watchers too.
-  return spawn(process.execPath, args, {
-    cwd: tmp,
-    env,
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
+  return launchCodeServer({ entry, tmp, port, folder: workspace, settings });
 }
 
 async function waitForHealth(port) {

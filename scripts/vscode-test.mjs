@@ -11,23 +11,22 @@
 //   GIT_INCIDENTS_TEST_GREP        only tests whose full title matches
 //   GIT_INCIDENTS_SCREENSHOT_DIR   where screenshots go (default test/screenshots/)
 //   GIT_INCIDENTS_TEST_VERBOSE=1   also print code-server's output and the untagged console
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, HOST, launchCodeServer } from './code-server.mjs';
 import { chromiumPath, findCodeServer, INSTALLER, missingPieces } from './ensure-code-server.mjs';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,7 +37,6 @@ export const defaultTemplate = join(projectRoot, 'test', 'fixtures', 'workspace-
 
 // Keep in sync with LINE_TAG in test/extension/suite/index.ts.
 const LINE_TAG = '[git-incidents-test] ';
-const HOST = '127.0.0.1';
 const verbose = process.env.GIT_INCIDENTS_TEST_VERBOSE === '1';
 
 /**
@@ -227,17 +225,6 @@ export function makeWorkspace(template, folder) {
   git('commit', '-q', '--no-verify', '-m', 'Initial incidents');
 }
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
 const userSettings = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -251,42 +238,15 @@ const userSettings = {
 
 function startCodeServer(tmp, port, folder, testEnv) {
   const { entry } = findCodeServer();
-  writeFileSync(join(tmp, 'config.yaml'), `bind-addr: ${HOST}:${port}\nauth: none\ncert: false\n`);
-
-  const env = { ...process.env };
-  // Variables of a VS Code this may be started from would confuse the one started here.
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
-  }
-  mkdirSync(join(tmp, 'tmp'));
-  Object.assign(env, testEnv, {
-    // VS Code leaves sockets in the temp dir (vscode-ipc-*.sock, vscode-git-*.sock).
-    TMPDIR: join(tmp, 'tmp'),
-    XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
-    XDG_DATA_HOME: join(tmp, 'xdg-data'),
-    XDG_CACHE_HOME: join(tmp, 'xdg-cache'),
-    // Without it the workbench queries a public marketplace.
-    EXTENSIONS_GALLERY: '{}',
-  });
-
   // Quiet, reproducible workbench: no welcome page over the screenshots, nothing fetched.
-  mkdirSync(join(tmp, 'data', 'User'), { recursive: true });
-  writeFileSync(join(tmp, 'data', 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
-
-  const log = openSync(join(tmp, 'code-server.log'), 'a');
-  const args = [
+  const server = launchCodeServer({
     entry,
-    ...['--config', join(tmp, 'config.yaml'), '--auth', 'none', '--bind-addr', `${HOST}:${port}`],
-    ...['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
-    ...['--user-data-dir', join(tmp, 'data'), '--extensions-dir', join(tmp, 'ext')],
+    tmp,
+    port,
     folder,
-  ];
-  // Its own process group, so teardown reaches the extension host and the watchers too.
-  const server = spawn(process.execPath, args, {
-    cwd: tmp,
-    env,
-    detached: true,
-    stdio: ['ignore', verbose ? 'inherit' : log, verbose ? 'inherit' : log],
+    env: testEnv,
+    settings: userSettings,
+    inherit: verbose,
   });
   server.exited = false;
   server.once('exit', () => {
